@@ -1,0 +1,233 @@
+#include "agent/AgentSession.h"
+
+#include "common/Log.h"
+#include "common/Version.h"
+#include "crypto/Random.h"
+#include "proto/Envelope.h"
+#include "proto/InventoryItems.h"
+
+namespace yagura::agent {
+
+AgentSession::AgentSession(net::Context& context, SessionConfig config, const Clock& clock,
+                           InventorySource inventorySource, proto::InventorySnapshot acknowledged,
+                           InventoryCommit commit)
+    : m_context(context), m_config(std::move(config)), m_clock(clock),
+      m_inventorySource(std::move(inventorySource)), m_commit(std::move(commit)),
+      m_acknowledged(std::move(acknowledged)), m_backoff(m_config.backoffMin) {}
+
+std::uint64_t AgentSession::uptimeSeconds() const {
+    if (m_config.bootTimeUnix <= 0)
+        return 0;
+    const std::int64_t uptime = m_clock.nowUnixSeconds() - m_config.bootTimeUnix;
+    return uptime > 0 ? static_cast<std::uint64_t>(uptime) : 0;
+}
+
+Status AgentSession::connect() {
+    if (m_config.endpoints.empty())
+        return makeError(ErrorCode::InvalidArgument, "no server endpoint configured");
+    net::CurveClientOptions options;
+    options.clientKeys = m_config.keys;
+    options.serverKey = m_config.serverKey;
+    YAGURA_ASSIGN_OR_RETURN(auto socket, net::Socket::curveDealer(m_context, options));
+    const std::string& endpoint = m_config.endpoints[m_endpointIndex % m_config.endpoints.size()];
+    YAGURA_TRY(socket.connect(endpoint));
+    m_socket = std::move(socket);
+    proto::Hello hello;
+    hello.set_agent_version(m_config.agentVersion);
+    hello.set_uptime_seconds(uptimeSeconds());
+    hello.set_policy_version(m_config.policyVersion);
+    hello.set_inventory_generation(m_acknowledged.generation());
+    hello.set_boot_time_unix(
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, m_config.bootTimeUnix)));
+    m_state = State::AwaitingHello;
+    return send(proto::HELLO, hello);
+}
+
+void AgentSession::disconnect(const std::string& why) {
+    m_lastError = why;
+    m_socket.reset();
+    m_inFlight.reset();
+    if (m_state == State::Revoked)
+        return;
+    m_state = State::Disconnected;
+    ++m_endpointIndex; // try the token's next address, if it has several
+    // Jitter spreads a fleet's reconnects after a server restart.
+    const auto jitter = static_cast<std::int64_t>(
+        crypto::randomBelow(static_cast<std::uint64_t>(m_backoff.count() / 2 + 1)));
+    m_reconnectAtMs = m_clock.nowUnixMillis() + m_backoff.count() / 2 + jitter;
+    m_backoff = std::min(m_config.backoffMax, m_backoff * 2);
+    spdlog::debug("session closed: {}", why);
+}
+
+Status AgentSession::send(proto::MessageType type, const google::protobuf::MessageLite& message,
+                          proto::InventorySnapshot pendingInventory) {
+    const std::uint64_t seq = m_nextSeq++;
+    YAGURA_ASSIGN_OR_RETURN(const bool queued,
+                            m_socket->send({protocol::pack(type, seq, message)}));
+    if (!queued) {
+        disconnect("cannot queue a message to the server");
+        return success();
+    }
+    m_inFlight = InFlight{seq, type, m_clock.nowUnixMillis() + m_config.replyTimeout.count(),
+                          std::move(pendingInventory)};
+    return success();
+}
+
+Status AgentSession::step(std::chrono::milliseconds maxWait) {
+    if (m_state == State::Revoked)
+        return success();
+    if (m_socket) {
+        YAGURA_ASSIGN_OR_RETURN(auto reply, m_socket->receive(maxWait));
+        if (reply && !reply->frames.empty())
+            YAGURA_TRY(handleReply(reply->frames.back()));
+    }
+    return doDueWork();
+}
+
+Status AgentSession::handleReply(const std::string& bytes) {
+    auto envelope = protocol::unpack(bytes);
+    if (!envelope.ok()) {
+        disconnect("malformed reply from the server");
+        return success();
+    }
+    // An unsolicited REVOKED (seq 0) comes when an operator revokes this agent.
+    if (envelope->type() == proto::ACK) {
+        auto ack = protocol::parsePayload<proto::Ack>(*envelope);
+        if (ack.ok() && ack->status() == proto::ACK_REVOKED) {
+            m_state = State::Revoked;
+            disconnect("the site revoked this agent");
+            return success();
+        }
+    }
+    if (!m_inFlight || envelope->seq() != m_inFlight->seq)
+        return success(); // a late reply to a request already given up on
+    const InFlight request = std::move(*m_inFlight);
+    m_inFlight.reset();
+    m_lastContactUnix = m_clock.nowUnixSeconds();
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+
+    if (envelope->type() == proto::HELLO_RESULT) {
+        auto result = protocol::parsePayload<proto::HelloResult>(*envelope);
+        if (!result.ok()) {
+            disconnect(result.error().message);
+            return success();
+        }
+        m_state = State::Ready;
+        m_backoff = m_config.backoffMin;
+        m_lastError.clear();
+        m_agentId = result->agent_id();
+        if (result->heartbeat_interval_seconds() > 0)
+            m_heartbeatInterval = std::chrono::seconds{result->heartbeat_interval_seconds()};
+        m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
+        m_serverNeedsSnapshot = result->inventory_generation() == 0 ||
+                                result->inventory_generation() != m_acknowledged.generation();
+        if (m_serverNeedsSnapshot)
+            m_nextInventoryMs = 0;
+        return success();
+    }
+    if (envelope->type() != proto::ACK) {
+        disconnect("unexpected reply type from the server");
+        return success();
+    }
+    auto ack = protocol::parsePayload<proto::Ack>(*envelope);
+    if (!ack.ok()) {
+        disconnect(ack.error().message);
+        return success();
+    }
+    switch (ack->status()) {
+    case proto::ACK_OK:
+        if (request.type == proto::INVENTORY_SNAPSHOT || request.type == proto::INVENTORY_DELTA) {
+            // Only what the server committed becomes the base of the next delta.
+            if (m_commit)
+                YAGURA_TRY(m_commit(request.pendingInventory));
+            m_acknowledged = request.pendingInventory;
+            m_serverNeedsSnapshot = false;
+        }
+        break;
+    case proto::ACK_RESYNC:
+        m_serverNeedsSnapshot = true;
+        m_nextInventoryMs = 0;
+        break;
+    case proto::ACK_REJECTED:
+        m_lastError = "the server rejected a message: " + ack->error();
+        spdlog::warn("{}", m_lastError);
+        if (request.type == proto::INVENTORY_DELTA || request.type == proto::INVENTORY_SNAPSHOT)
+            m_nextInventoryMs = nowMs + m_config.inventoryInterval.count();
+        break;
+    case proto::ACK_UNSUPPORTED:
+        m_lastError = "the server does not support a message: " + ack->error();
+        break;
+    default:
+        break;
+    }
+    return success();
+}
+
+Status AgentSession::doDueWork() {
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+    switch (m_state) {
+    case State::Revoked:
+        return success();
+    case State::Disconnected:
+        if (nowMs >= m_reconnectAtMs)
+            return connect();
+        return success();
+    case State::AwaitingHello:
+        if (m_inFlight && nowMs >= m_inFlight->deadlineMs)
+            disconnect("no answer from the server (unreachable, or this agent is not accepted)");
+        return success();
+    case State::Ready:
+        break;
+    }
+    if (m_inFlight) {
+        if (nowMs >= m_inFlight->deadlineMs)
+            disconnect("the server stopped answering");
+        return success();
+    }
+    if (nowMs >= m_nextInventoryMs) {
+        m_nextInventoryMs = nowMs + m_config.inventoryInterval.count();
+        YAGURA_TRY(sendInventory(m_serverNeedsSnapshot));
+        if (m_inFlight)
+            return success();
+    }
+    if (nowMs >= m_nextHeartbeatMs) {
+        m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
+        proto::Heartbeat heartbeat;
+        heartbeat.set_agent_version(m_config.agentVersion);
+        heartbeat.set_uptime_seconds(uptimeSeconds());
+        heartbeat.set_policy_version(m_config.policyVersion);
+        return send(proto::HEARTBEAT, heartbeat);
+    }
+    return success();
+}
+
+Status AgentSession::sendInventory(bool forceSnapshot) {
+    const proto::Inventory inventory = m_inventorySource();
+    const auto items = protocol::toItems(inventory);
+    proto::InventorySnapshot next;
+    next.set_generation(m_acknowledged.generation() + 1);
+    next.set_collected_at_unix(inventory.collected_at_unix());
+    for (const auto& item : items)
+        *next.add_items() = item;
+
+    if (forceSnapshot || m_acknowledged.generation() == 0) {
+        proto::InventorySnapshot snapshot = next;
+        return send(proto::INVENTORY_SNAPSHOT, snapshot, std::move(next));
+    }
+    const std::vector<proto::InventoryItem> before(m_acknowledged.items().begin(),
+                                                   m_acknowledged.items().end());
+    const auto changes = protocol::diffItems(before, items);
+    if (changes.empty())
+        return success(); // nothing changed: no message at all
+    proto::InventoryDelta delta;
+    delta.set_base_generation(m_acknowledged.generation());
+    delta.set_generation(next.generation());
+    delta.set_collected_at_unix(inventory.collected_at_unix());
+    for (const auto& item : changes.upserted)
+        *delta.add_upserted() = item;
+    for (const auto& key : changes.removed)
+        *delta.add_removed() = key;
+    return send(proto::INVENTORY_DELTA, delta, std::move(next));
+}
+
+} // namespace yagura::agent

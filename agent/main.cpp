@@ -1,0 +1,289 @@
+// yagura-agent: the endpoint agent. See docs/cli.md.
+#include "agent/AgentSession.h"
+#include "agent/Enrolment.h"
+#include "agent/StateDir.h"
+#include "agent/inventory/InventoryCollector.h"
+#include "common/Log.h"
+#include "common/Text.h"
+#include "common/Version.h"
+#include "crypto/Random.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace yagura;
+using namespace yagura::agent;
+
+namespace {
+std::atomic<bool> g_stopRequested{false};
+void onSignal(int) {
+    g_stopRequested = true;
+}
+
+int fail(const std::string& message, int code = 1) {
+    std::fprintf(stderr, "yagura-agent: %s\n", message.c_str());
+    return code;
+}
+
+std::int64_t bootTimeUnix() {
+    InventorySources sources;
+    const auto inventory = collectInventory(sources, 0);
+    return static_cast<std::int64_t>(inventory.host().boot_time_unix());
+}
+
+int runEnroll(const std::string& token, const StateDir& stateDir, const std::string& timeout) {
+    auto wait = text::parseDuration(timeout);
+    if (!wait.ok())
+        return fail("--timeout: " + wait.error().message, 2);
+    EnrolOptions options;
+    options.token = token;
+    options.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*wait);
+    auto state = enrolAgent(options, stateDir, SystemClock::instance());
+    if (!state.ok())
+        return fail(state.error().message);
+    auto keys = stateDir.loadKeys();
+    std::printf("Enrolled as agent %llu: %s\n", static_cast<unsigned long long>(state->agentId),
+                state->state.c_str());
+    if (keys.ok())
+        std::printf("Agent key fingerprint: %s\n", keys->publicKey().fingerprint().c_str());
+    if (state->state == "pending")
+        std::printf("An operator must accept this agent before it reports (compare the "
+                    "fingerprint).\n");
+    return 0;
+}
+
+// Waits for an operator's decision on a pending agent; true once accepted.
+bool waitForAcceptance(net::Context& context, const StateDir& stateDir, EnrolmentState& enrolment,
+                       const crypto::CurveKeyPair& keys, std::chrono::milliseconds retryMax) {
+    const auto serverKey = crypto::CurvePublicKey::parse(enrolment.serverPublicKey);
+    auto backoff = std::chrono::milliseconds{500};
+    while (!g_stopRequested) {
+        proto::Enrol query; // no token: the server answers with this key's current state
+        query.set_agent_version(kVersion);
+        auto result = requestEnrolment(context, keys, *serverKey, enrolment.enrolEndpoints, query,
+                                       std::chrono::milliseconds{10000});
+        RuntimeStatus status;
+        status.connection = "waiting-for-approval";
+        status.updatedUnix = SystemClock::instance().nowUnixSeconds();
+        status.pid = ::getpid();
+        if (result.ok()) {
+            if (result->state() == proto::ACCEPTED) {
+                enrolment.state = "accepted";
+                (void)stateDir.saveEnrolment(enrolment);
+                return true;
+            }
+            if (result->state() == proto::REJECTED || result->state() == proto::REVOKED) {
+                enrolment.state = result->state() == proto::REJECTED ? "rejected" : "revoked";
+                (void)stateDir.saveEnrolment(enrolment);
+                status.connection = enrolment.state;
+                (void)stateDir.saveStatus(status);
+                return false;
+            }
+        } else {
+            status.lastError = result.error().message;
+        }
+        (void)stateDir.saveStatus(status);
+        const auto sleepFor =
+            backoff / 2 + std::chrono::milliseconds{crypto::randomBelow(
+                              static_cast<std::uint64_t>(backoff.count() / 2 + 1))};
+        for (auto slept = std::chrono::milliseconds{0}; slept < sleepFor && !g_stopRequested;
+             slept += std::chrono::milliseconds{100})
+            ::usleep(100'000);
+        backoff = std::min(retryMax, backoff * 2);
+    }
+    return false;
+}
+
+int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
+             const std::string& retryMax) {
+    auto interval = text::parseDuration(inventoryInterval);
+    if (!interval.ok())
+        return fail("--inventory-interval: " + interval.error().message, 2);
+    auto retry = text::parseDuration(retryMax);
+    if (!retry.ok())
+        return fail("--retry-max: " + retry.error().message, 2);
+    auto enrolment = stateDir.loadEnrolment();
+    if (!enrolment.ok())
+        return fail(enrolment.error().message);
+    auto keys = stateDir.loadKeys();
+    if (!keys.ok())
+        return fail(keys.error().message);
+    auto cache = stateDir.loadInventoryCache();
+    if (!cache.ok()) {
+        spdlog::warn("{}; sending a full snapshot", cache.error().message);
+        cache = proto::InventorySnapshot{};
+    }
+    if (enrolment->state == "rejected" || enrolment->state == "revoked")
+        return fail("this agent has been " + enrolment->state + " by the site; enrol it again", 3);
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+    net::Context context;
+    const auto retryMs = std::chrono::duration_cast<std::chrono::milliseconds>(*retry);
+    if (enrolment->state == "pending") {
+        spdlog::info("waiting for an operator to accept this agent (key {})",
+                     keys->publicKey().fingerprint());
+        if (!waitForAcceptance(context, stateDir, *enrolment, *keys, retryMs))
+            return g_stopRequested
+                       ? 0
+                       : fail("this agent has been " + enrolment->state + " by the site", 3);
+    }
+
+    SessionConfig config;
+    config.endpoints = enrolment->agentEndpoints;
+    config.serverKey = *crypto::CurvePublicKey::parse(enrolment->serverPublicKey);
+    config.keys = &*keys;
+    config.agentVersion = kVersion;
+    config.backoffMax = retryMs;
+    config.inventoryInterval = std::chrono::duration_cast<std::chrono::milliseconds>(*interval);
+    config.bootTimeUnix = bootTimeUnix();
+    AgentSession session(
+        context, config, SystemClock::instance(),
+        [] {
+            return collectInventory(InventorySources{}, SystemClock::instance().nowUnixSeconds());
+        },
+        *cache,
+        [&stateDir](const proto::InventorySnapshot& acknowledged) {
+            return stateDir.saveInventoryCache(acknowledged);
+        });
+    spdlog::info("agent {} starting; server {}", enrolment->agentId,
+                 enrolment->agentEndpoints.front());
+
+    RuntimeStatus last;
+    std::int64_t lastWrite = 0;
+    while (!g_stopRequested) {
+        if (auto status = session.step(std::chrono::milliseconds{200}); !status.ok())
+            spdlog::error("{}", status.error().message);
+        RuntimeStatus now;
+        switch (session.state()) {
+        case AgentSession::State::Ready:
+            now.connection = "connected";
+            break;
+        case AgentSession::State::Revoked:
+            now.connection = "revoked";
+            break;
+        default:
+            now.connection = "connecting";
+            break;
+        }
+        now.lastContactUnix = session.lastContactUnix();
+        now.lastError = session.lastError();
+        now.inventoryGeneration = session.acknowledgedGeneration();
+        now.pid = ::getpid();
+        const std::int64_t nowUnix = SystemClock::instance().nowUnixSeconds();
+        const bool changed = now.connection != last.connection || now.lastError != last.lastError ||
+                             now.inventoryGeneration != last.inventoryGeneration;
+        if (changed || nowUnix - lastWrite >= 10) {
+            if (changed)
+                spdlog::info("session {}{}", now.connection,
+                             now.lastError.empty() ? "" : ": " + now.lastError);
+            now.updatedUnix = nowUnix;
+            (void)stateDir.saveStatus(now);
+            last = now;
+            lastWrite = nowUnix;
+        }
+        if (session.state() == AgentSession::State::Revoked) {
+            enrolment->state = "revoked";
+            (void)stateDir.saveEnrolment(*enrolment);
+            return fail("the site revoked this agent; it stops reporting", 3);
+        }
+    }
+    last.connection = "stopped";
+    last.updatedUnix = SystemClock::instance().nowUnixSeconds();
+    (void)stateDir.saveStatus(last);
+    return 0;
+}
+
+int runStatus(const StateDir& stateDir, bool asJson) {
+    auto enrolment = stateDir.loadEnrolment();
+    if (!enrolment.ok())
+        return fail(enrolment.error().message);
+    auto keys = stateDir.loadKeys();
+    auto status = stateDir.loadStatus();
+    const auto serverKey = crypto::CurvePublicKey::parse(enrolment->serverPublicKey);
+    if (asJson) {
+        std::printf("{\"agent_id\": %llu, \"state\": \"%s\", \"connection\": \"%s\", "
+                    "\"last_contact_unix\": %lld, \"inventory_generation\": %llu}\n",
+                    static_cast<unsigned long long>(enrolment->agentId), enrolment->state.c_str(),
+                    status.ok() ? status->connection.c_str() : "never-run",
+                    static_cast<long long>(status.ok() ? status->lastContactUnix : 0),
+                    static_cast<unsigned long long>(status.ok() ? status->inventoryGeneration : 0));
+        return 0;
+    }
+    std::printf("Agent id:          %llu\n", static_cast<unsigned long long>(enrolment->agentId));
+    std::printf("Enrolment:         %s\n", enrolment->state.c_str());
+    std::printf("Agent key:         %s\n",
+                keys.ok() ? keys->publicKey().fingerprint().c_str() : keys.error().message.c_str());
+    std::printf("Server:            %s\n", enrolment->agentEndpoints.front().c_str());
+    std::printf("Server key:        %s\n", serverKey.ok() ? serverKey->fingerprint().c_str() : "?");
+    if (status.ok()) {
+        std::printf("Connection:        %s\n", status->connection.c_str());
+        std::printf("Last contact:      %s\n",
+                    status->lastContactUnix ? text::isoTimeUtc(status->lastContactUnix).c_str()
+                                            : "never");
+        std::printf("Inventory:         generation %llu acknowledged\n",
+                    static_cast<unsigned long long>(status->inventoryGeneration));
+        if (!status->lastError.empty())
+            std::printf("Last problem:      %s\n", status->lastError.c_str());
+    } else {
+        std::printf("Connection:        not running yet\n");
+    }
+    return 0;
+}
+} // namespace
+
+int main(int argc, char** argv) {
+    ::umask(077);
+    CLI::App app{"yagura-agent: Yagura endpoint agent"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("yagura-agent ") + kVersion);
+    std::string logLevel;
+    app.add_option("--log-level", logLevel, "trace, debug, info, warn, error");
+    std::string stateDir = kDefaultStateDir;
+
+    std::string token;
+    std::string timeout = "15s";
+    auto* enroll = app.add_subcommand("enroll", "Enrol this endpoint with a site server");
+    enroll->add_option("--token", token, "Enrolment token from 'yagura-server token create'")
+        ->required();
+    enroll->add_option("--state-dir", stateDir, "Agent state directory");
+    enroll->add_option("--timeout", timeout, "How long to wait for the server");
+
+    std::string inventoryInterval = "15m";
+    std::string retryMax = "60s";
+    auto* run = app.add_subcommand("run", "Run the agent");
+    run->add_option("--state-dir", stateDir, "Agent state directory");
+    run->add_option("--inventory-interval", inventoryInterval, "How often to re-collect inventory");
+    run->add_option("--retry-max", retryMax, "Longest wait between reconnection attempts");
+
+    bool asJson = false;
+    auto* status = app.add_subcommand("status", "Show enrolment and connection state");
+    status->add_option("--state-dir", stateDir, "Agent state directory");
+    status->add_flag("--json", asJson, "Machine-readable output");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "yagura-agent: %s (see --help)\n", e.what());
+        return 2;
+    }
+    log::setup("yagura-agent", logLevel);
+    const StateDir dir{stateDir};
+    if (enroll->parsed())
+        return runEnroll(token, dir, timeout);
+    if (run->parsed())
+        return runAgent(dir, inventoryInterval, retryMax);
+    if (status->parsed())
+        return runStatus(dir, asJson);
+    return 2;
+}

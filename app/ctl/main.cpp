@@ -1,0 +1,447 @@
+// yagura-ctl: the command-line operator client. See docs/cli.md.
+#include "client/OperatorClient.h"
+#include "common/Files.h"
+#include "common/Text.h"
+#include "common/Version.h"
+
+#include <CLI/CLI.hpp>
+#include <google/protobuf/util/json_util.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <termios.h>
+#include <unistd.h>
+
+using namespace yagura;
+using json = nlohmann::json;
+
+namespace {
+
+struct Connection {
+    std::string server;
+    std::string serverKey;
+    std::string dataDir;
+    std::string user;
+    std::string passwordFile;
+};
+
+std::string envOr(const char* name, const std::string& value) {
+    if (!value.empty())
+        return value;
+    const char* env = std::getenv(name);
+    return env ? env : std::string{};
+}
+
+std::filesystem::path sessionFile() {
+    if (const char* override = std::getenv("YAGURA_CTL_SESSION"))
+        return override;
+    std::filesystem::path base;
+    if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = std::filesystem::path(home) / ".config";
+    else
+        base = "/tmp";
+    return base / "yagura" / "ctl-session.json";
+}
+
+[[noreturn]] void die(const std::string& message, int code = 1) {
+    std::fprintf(stderr, "yagura-ctl: %s\n", message.c_str());
+    std::exit(code);
+}
+
+template <typename T> T orDie(Result<T> result) {
+    if (!result.ok())
+        die(result.error().message, result.error().code == ErrorCode::PermissionDenied ? 4 : 1);
+    return std::move(result).value();
+}
+
+// Server address and key: flags, then the environment, then a local data directory.
+client::ServerAddress resolveAddress(const Connection& connection, const json& saved) {
+    std::string endpoint = envOr("YAGURA_SERVER", connection.server);
+    std::string key = envOr("YAGURA_SERVER_KEY", connection.serverKey);
+    const std::string dataDir = envOr("YAGURA_DATA_DIR", connection.dataDir);
+    if (!dataDir.empty()) {
+        if (key.empty()) {
+            auto content = files::readFile(std::filesystem::path(dataDir) / "server.pub", 4096);
+            if (!content.ok())
+                die(content.error().message);
+            for (std::string_view line : text::split(*content, '\n'))
+                if (text::startsWith(line, "public = "))
+                    key = std::string(text::trim(line.substr(9)));
+        }
+        if (endpoint.empty()) {
+            auto content =
+                files::readFile(std::filesystem::path(dataDir) / "run" / "endpoints.json", 65536);
+            if (!content.ok())
+                die("the server in " + dataDir + " is not running (" + content.error().message +
+                    ")");
+            try {
+                endpoint = json::parse(*content).at("operator").at(0).get<std::string>();
+                for (const std::string wildcard : {"tcp://*:", "tcp://0.0.0.0:"})
+                    if (text::startsWith(endpoint, wildcard))
+                        endpoint = "tcp://127.0.0.1:" + endpoint.substr(wildcard.size());
+            } catch (const json::exception&) {
+                die(dataDir + "/run/endpoints.json is corrupt");
+            }
+        }
+    }
+    if (endpoint.empty() && saved.contains("server"))
+        endpoint = saved["server"].get<std::string>();
+    if (key.empty() && saved.contains("server_key"))
+        key = saved["server_key"].get<std::string>();
+    if (endpoint.empty())
+        die("no server given: use --server tcp://HOST:7422 (or YAGURA_SERVER), or --data-dir", 2);
+    if (key.empty())
+        die("no server key given: use --server-key (or YAGURA_SERVER_KEY), or --data-dir", 2);
+    auto parsed = crypto::CurvePublicKey::parse(key);
+    if (!parsed.ok())
+        die("the server key is invalid: " + parsed.error().message, 2);
+    return {endpoint, *parsed};
+}
+
+json loadSavedSession() {
+    const auto path = sessionFile();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+        return json::object();
+    if (auto status = files::checkPrivateFile(path); !status.ok())
+        die(status.error().message);
+    auto content = files::readFile(path, 65536);
+    if (!content.ok())
+        return json::object();
+    try {
+        return json::parse(*content);
+    } catch (const json::exception&) {
+        die("the saved session " + path.string() + " is corrupt; run 'yagura-ctl login' again");
+    }
+}
+
+std::string readPassword(const std::string& passwordFile) {
+    if (!passwordFile.empty()) {
+        auto content = files::readFile(passwordFile, 4096);
+        if (!content.ok())
+            die(content.error().message);
+        return std::string(text::trim(*content));
+    }
+    if (!::isatty(STDIN_FILENO))
+        die("no password: use --password-file or YAGURA_PASSWORD_FILE", 2);
+    std::fprintf(stderr, "Password: ");
+    termios old{};
+    ::tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::string password;
+    std::getline(std::cin, password);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::fprintf(stderr, "\n");
+    return password;
+}
+
+// A client with a session: a fresh login when credentials are given, else the saved session.
+std::unique_ptr<client::OperatorClient> connectWithSession(const Connection& connection) {
+    const json saved = loadSavedSession();
+    const auto address = resolveAddress(connection, saved);
+    const std::string user = envOr("YAGURA_USER", connection.user);
+    const std::string passwordFile = envOr("YAGURA_PASSWORD_FILE", connection.passwordFile);
+    if (!user.empty()) {
+        auto client = orDie(client::OperatorClient::create(address));
+        orDie(client->login(user, readPassword(passwordFile)));
+        return client;
+    }
+    if (!saved.contains("session_token") || !saved.contains("client_public"))
+        die("not logged in: run 'yagura-ctl login' or pass --user and --password-file", 2);
+    // The session is bound to the key pair it logged in with, so the saved key pair is reused.
+    auto keys = crypto::CurveKeyPair::fromZ85(saved.value("client_public", std::string{}),
+                                              saved.value("client_secret", std::string{}));
+    if (!keys.ok())
+        die("the saved session is corrupt; run 'yagura-ctl login' again");
+    auto client = orDie(client::OperatorClient::create(address, *keys));
+    auto token = text::fromBase64Url(saved["session_token"].get<std::string>());
+    if (!token.ok())
+        die("the saved session is corrupt; run 'yagura-ctl login' again");
+    client->setSession(*token);
+    return client;
+}
+
+std::string toJson(const google::protobuf::Message& message) {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    options.always_print_primitive_fields = true;
+    options.add_whitespace = true;
+    (void)google::protobuf::util::MessageToJsonString(message, &out, options);
+    return out;
+}
+
+std::string when(std::uint64_t unix) {
+    return unix == 0 ? std::string("never") : text::isoTimeUtc(static_cast<std::int64_t>(unix));
+}
+
+int cmdLogin(const Connection& connection) {
+    const auto address = resolveAddress(connection, json::object());
+    const std::string user = envOr("YAGURA_USER", connection.user);
+    if (user.empty())
+        die("login needs --user (or YAGURA_USER)", 2);
+    auto client = orDie(client::OperatorClient::create(address));
+    const auto login = orDie(
+        client->login(user, readPassword(envOr("YAGURA_PASSWORD_FILE", connection.passwordFile))));
+    const json saved = {{"server", address.endpoint},
+                        {"server_key", address.serverKey.z85()},
+                        {"user", login.user()},
+                        {"role", login.role()},
+                        {"client_public", client->clientKeys().publicKey().z85()},
+                        {"client_secret", client->clientKeys().secretZ85()},
+                        {"session_token", text::toBase64Url(login.session_token())}};
+    const auto path = sessionFile();
+    if (auto status = files::ensureDirectory(path.parent_path(), 0700); !status.ok())
+        die(status.error().message);
+    if (auto status = files::writeFileAtomic(path, saved.dump(2) + "\n", 0600); !status.ok())
+        die(status.error().message);
+    std::printf("Logged in to %s as %s (%s)\n", address.endpoint.c_str(), login.user().c_str(),
+                login.role().c_str());
+    return 0;
+}
+
+int cmdLogout(const Connection& connection) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    request.mutable_logout();
+    (void)client->call(request);
+    std::error_code ec;
+    std::filesystem::remove(sessionFile(), ec);
+    std::printf("Logged out\n");
+    return 0;
+}
+
+int cmdAgentsList(const Connection& connection, bool asJson, const std::vector<std::string>& states,
+                  const std::string& search) {
+    auto client = connectWithSession(connection);
+    proto::ListAgentsResponse all;
+    for (std::uint32_t offset = 0;;) {
+        proto::OperatorRequest request;
+        auto* list = request.mutable_list_agents();
+        list->set_offset(offset);
+        list->set_limit(1000);
+        list->set_search(search);
+        for (const auto& state : states)
+            list->add_states(state);
+        const auto response = orDie(client->call(request));
+        for (const auto& agent : response.list_agents().agents())
+            *all.add_agents() = agent;
+        all.set_total(response.list_agents().total());
+        offset += static_cast<std::uint32_t>(response.list_agents().agents_size());
+        if (response.list_agents().agents_size() == 0 || offset >= response.list_agents().total())
+            break;
+    }
+    if (asJson) {
+        std::printf("%s\n", toJson(all).c_str());
+        return 0;
+    }
+    std::printf("%-6s %-24s %-9s %-8s %-28s %-20s %s\n", "ID", "HOSTNAME", "STATE", "ONLINE", "OS",
+                "LAST SEEN", "KEY FINGERPRINT");
+    for (const auto& agent : all.agents())
+        std::printf("%-6llu %-24s %-9s %-8s %-28s %-20s %s\n",
+                    static_cast<unsigned long long>(agent.id()), agent.hostname().c_str(),
+                    agent.state().c_str(), agent.online() ? "online" : "-",
+                    agent.os().substr(0, 28).c_str(), when(agent.last_seen_unix()).c_str(),
+                    agent.key_fingerprint().c_str());
+    return 0;
+}
+
+int cmdAgentAction(const Connection& connection, proto::AgentAction action, std::uint64_t id) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    request.mutable_agent_action()->set_agent_id(id);
+    request.mutable_agent_action()->set_action(action);
+    const auto response = orDie(client->call(request));
+    const auto& agent = response.agent_action().agent();
+    std::printf("Agent %llu (%s) is now %s\n", static_cast<unsigned long long>(agent.id()),
+                agent.hostname().c_str(), agent.state().c_str());
+    return 0;
+}
+
+int cmdAssetShow(const Connection& connection, std::uint64_t id, bool asJson) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    request.mutable_get_asset()->set_agent_id(id);
+    const auto response = orDie(client->call(request));
+    const auto& asset = response.get_asset();
+    if (asJson) {
+        std::printf("%s\n", toJson(asset).c_str());
+        return 0;
+    }
+    const auto& agent = asset.agent();
+    const auto& inventory = asset.inventory();
+    const auto& host = inventory.host();
+    std::printf("Agent %llu: %s (%s%s)\n", static_cast<unsigned long long>(agent.id()),
+                agent.hostname().c_str(), agent.state().c_str(), agent.online() ? ", online" : "");
+    std::printf("  Key fingerprint: %s\n", agent.key_fingerprint().c_str());
+    std::printf("  OS:      %s, kernel %s (%s)\n", host.os().pretty_name().c_str(),
+                host.os().kernel_release().c_str(), host.os().architecture().c_str());
+    std::printf("  CPU:     %s, %u logical cores\n", host.hardware().cpu_model().c_str(),
+                host.hardware().cpu_logical_cores());
+    std::printf("  Memory:  %llu MiB\n",
+                static_cast<unsigned long long>(host.hardware().memory_total_bytes() >> 20));
+    std::printf("  Machine: %s\n", host.machine_id().c_str());
+    std::printf("  Inventory updated %s\n", when(asset.inventory_updated_unix()).c_str());
+    std::printf("Interfaces (%d)\n", inventory.interfaces_size());
+    for (const auto& nic : inventory.interfaces()) {
+        std::string addresses;
+        for (const auto& address : nic.addresses())
+            addresses += " " + address.address() + "/" + std::to_string(address.prefix_length());
+        std::printf("  %-12s %-17s %s%s\n", nic.name().c_str(), nic.mac().c_str(),
+                    nic.up() ? "up" : "down", addresses.c_str());
+    }
+    std::printf("Disks (%d)\n", inventory.disks_size());
+    for (const auto& disk : inventory.disks())
+        std::printf("  %-24s %-10s %llu MiB free of %llu MiB\n", disk.mount_point().c_str(),
+                    disk.filesystem().c_str(),
+                    static_cast<unsigned long long>(disk.free_bytes() >> 20),
+                    static_cast<unsigned long long>(disk.total_bytes() >> 20));
+    std::printf("Listening ports (%d)\n", inventory.listening_ports_size());
+    for (const auto& port : inventory.listening_ports())
+        std::printf("  %-5s %-30s %-6u %s\n", port.protocol().c_str(), port.address().c_str(),
+                    port.port(), port.process().empty() ? "?" : port.process().c_str());
+    std::printf("Users: %d, groups: %d, packages: %d, services: %d\n", inventory.users_size(),
+                inventory.groups_size(), inventory.packages_size(), inventory.services_size());
+    for (const auto& issue : inventory.issues())
+        std::printf("Not collected: %s: %s\n", issue.section().c_str(), issue.message().c_str());
+    return 0;
+}
+
+int cmdAuditList(const Connection& connection, bool asJson, std::uint64_t after,
+                 std::uint32_t limit, const std::string& actor, const std::string& action) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    auto* list = request.mutable_list_audit();
+    list->set_after_seq(after);
+    list->set_limit(limit);
+    list->set_actor(actor);
+    list->set_action_prefix(action);
+    const auto response = orDie(client->call(request));
+    if (asJson) {
+        std::printf("%s\n", toJson(response.list_audit()).c_str());
+        return 0;
+    }
+    for (const auto& entry : response.list_audit().entries())
+        std::printf(
+            "%6llu %s %-24s %-18s %-7s %s %s\n", static_cast<unsigned long long>(entry.seq()),
+            text::isoTimeUtc(static_cast<std::int64_t>(entry.time_unix_ms() / 1000)).c_str(),
+            entry.actor().c_str(), entry.action().c_str(), entry.outcome().c_str(),
+            entry.target().c_str(), entry.detail().c_str());
+    return 0;
+}
+
+int cmdAuditVerify(const Connection& connection) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    request.mutable_verify_audit();
+    const auto response = orDie(client->call(request));
+    const auto& result = response.verify_audit();
+    if (result.intact()) {
+        std::printf("Audit chain intact: %llu entries, head %s\n",
+                    static_cast<unsigned long long>(result.entries_checked()),
+                    result.head_hash().c_str());
+        return 0;
+    }
+    std::printf("Audit chain BROKEN at entry %llu: %s\n",
+                static_cast<unsigned long long>(result.first_broken_seq()),
+                result.problem().c_str());
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"yagura-ctl: Yagura operator command line"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("yagura-ctl ") + kVersion);
+    Connection connection;
+    app.add_option("--server", connection.server,
+                   "Operator API address, tcp://HOST:7422 (env YAGURA_SERVER)");
+    app.add_option("--server-key", connection.serverKey,
+                   "Server CURVE public key, Z85 (env YAGURA_SERVER_KEY)");
+    app.add_option("--data-dir", connection.dataDir,
+                   "A local site's data directory: address and key from there");
+    app.add_option("--user", connection.user,
+                   "Log in as this user for this command (env YAGURA_USER)");
+    app.add_option("--password-file", connection.passwordFile,
+                   "File holding the password (env YAGURA_PASSWORD_FILE)");
+    app.fallthrough();
+
+    auto* login = app.add_subcommand("login", "Log in and save the session for later commands");
+    auto* logout = app.add_subcommand("logout", "End the saved session");
+
+    auto* agents = app.add_subcommand("agents", "Enrolled agents");
+    agents->require_subcommand(1);
+    bool asJson = false;
+    std::vector<std::string> states;
+    std::string search;
+    auto* agentsList = agents->add_subcommand("list", "List agents");
+    agentsList->add_flag("--json", asJson, "JSON output");
+    agentsList->add_option("--state", states,
+                           "pending, online, offline, rejected, revoked (repeatable)");
+    agentsList->add_option("--search", search, "Text to search in host name, OS, group, address");
+    std::uint64_t agentId = 0;
+    auto* accept = agents->add_subcommand("accept", "Accept a pending agent");
+    accept->add_option("ID", agentId, "Agent id")->required();
+    auto* reject = agents->add_subcommand("reject", "Reject a pending agent");
+    reject->add_option("ID", agentId, "Agent id")->required();
+    auto* revoke = agents->add_subcommand("revoke", "Revoke an agent: it is cut off at once");
+    revoke->add_option("ID", agentId, "Agent id")->required();
+
+    auto* assets = app.add_subcommand("assets", "Asset inventory");
+    assets->require_subcommand(1);
+    auto* assetShow = assets->add_subcommand("show", "Show an agent's full inventory");
+    assetShow->add_option("ID", agentId, "Agent id")->required();
+    assetShow->add_flag("--json", asJson, "JSON output");
+
+    auto* audit = app.add_subcommand("audit", "The audit log");
+    audit->require_subcommand(1);
+    std::uint64_t after = 0;
+    std::uint32_t limit = 100;
+    std::string actor;
+    std::string action;
+    auto* auditList = audit->add_subcommand("list", "List audit entries, oldest first");
+    auditList->add_flag("--json", asJson, "JSON output");
+    auditList->add_option("--after", after, "Only entries after this sequence number");
+    auditList->add_option("--limit", limit, "At most this many entries")
+        ->check(CLI::Range(1, 1000));
+    auditList->add_option("--actor", actor, "Only this actor, e.g. user:admin");
+    auditList->add_option("--action", action, "Only actions starting with this, e.g. agent.");
+    auto* auditVerify = audit->add_subcommand("verify", "Verify the audit hash chain");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "yagura-ctl: %s (see --help)\n", e.what());
+        return 2;
+    }
+    if (login->parsed())
+        return cmdLogin(connection);
+    if (logout->parsed())
+        return cmdLogout(connection);
+    if (agentsList->parsed())
+        return cmdAgentsList(connection, asJson, states, search);
+    if (accept->parsed())
+        return cmdAgentAction(connection, proto::ACCEPT, agentId);
+    if (reject->parsed())
+        return cmdAgentAction(connection, proto::REJECT, agentId);
+    if (revoke->parsed())
+        return cmdAgentAction(connection, proto::REVOKE, agentId);
+    if (assetShow->parsed())
+        return cmdAssetShow(connection, agentId, asJson);
+    if (auditList->parsed())
+        return cmdAuditList(connection, asJson, after, limit, actor, action);
+    if (auditVerify->parsed())
+        return cmdAuditVerify(connection);
+    return 2;
+}

@@ -1,0 +1,449 @@
+#include "server/OperatorService.h"
+
+#include "common/Log.h"
+#include "common/Text.h"
+#include "common/Version.h"
+#include "crypto/CurveKeys.h"
+#include "crypto/PasswordHash.h"
+#include "crypto/Random.h"
+#include "proto/InventoryItems.h"
+#include "server/AuditLog.h"
+#include "server/Server.h"
+
+namespace yagura::server {
+
+namespace {
+constexpr std::uint32_t kMaxPageSize = 1000;
+constexpr std::uint32_t kDefaultPageSize = 200;
+
+void setError(proto::OperatorResponse& response, ErrorCode code, std::string message) {
+    response.clear_body();
+    response.mutable_error()->set_code(std::string(errorCodeName(code)));
+    response.mutable_error()->set_message(std::move(message));
+}
+
+std::string actorOf(const std::string& user) {
+    return "user:" + user;
+}
+} // namespace
+
+bool roleAllows(Role role, Permission permission) {
+    switch (role) {
+    case Role::Admin:
+        return true;
+    case Role::Analyst:
+        return permission == Permission::ViewAgents || permission == Permission::ManageAgents;
+    case Role::Auditor:
+        return permission == Permission::ViewAgents || permission == Permission::ViewAudit;
+    }
+    return false;
+}
+
+proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince) {
+    proto::AgentSummary summary;
+    summary.set_id(static_cast<std::uint64_t>(agent.id));
+    summary.set_hostname(agent.hostname);
+    summary.set_machine_id(agent.machineId);
+    summary.set_state(std::string(agentStateName(agent.state)));
+    summary.set_online(agent.state == AgentState::Accepted && agent.lastSeen >= onlineSince &&
+                       agent.lastSeen > 0);
+    summary.set_os(agent.os);
+    summary.set_group(agent.group);
+    summary.set_agent_version(agent.agentVersion);
+    summary.set_enrolled_at_unix(static_cast<std::uint64_t>(agent.enrolledAt));
+    summary.set_last_seen_unix(static_cast<std::uint64_t>(agent.lastSeen));
+    summary.set_public_key(agent.publicKey);
+    if (auto key = crypto::CurvePublicKey::parse(agent.publicKey); key.ok())
+        summary.set_key_fingerprint(key->fingerprint());
+    summary.set_uptime_seconds(static_cast<std::uint64_t>(agent.uptimeSeconds));
+    summary.set_policy_version(static_cast<std::uint64_t>(agent.policyVersion));
+    summary.set_inventory_generation(static_cast<std::uint64_t>(agent.inventoryGeneration));
+    summary.set_addresses(agent.addresses);
+    return summary;
+}
+
+OperatorService::OperatorService(SiteStore& store, AgentRegistry& registry, const Clock& clock,
+                                 Server& server, OperatorSettings settings)
+    : m_store(store), m_registry(registry), m_clock(clock), m_server(server), m_settings(settings) {
+}
+
+std::int64_t OperatorService::onlineSince() const {
+    return m_clock.nowUnixSeconds() - m_settings.onlineWindow.count();
+}
+
+void OperatorService::auditOrLog(const AuditRecord& record) {
+    if (auto status = AuditLog::appendStandalone(m_store.database(), m_clock, record); !status.ok())
+        spdlog::error("cannot write the audit log ({} {}): {}", record.action, record.outcome,
+                      status.error().message);
+}
+
+std::string OperatorService::handle(const net::ReceivedMessage& message) {
+    proto::OperatorMessage reply;
+    proto::OperatorResponse& response = *reply.mutable_response();
+    proto::OperatorRequest request;
+    const std::string& payload = message.frames.back();
+    if (message.frames.size() != 2 || !request.ParseFromString(payload)) {
+        setError(response, ErrorCode::Protocol, "malformed request");
+        return reply.SerializeAsString();
+    }
+    response = dispatch(request, message);
+    response.set_request_id(request.request_id());
+    return reply.SerializeAsString();
+}
+
+proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& request,
+                                                  const net::ReceivedMessage& message) {
+    proto::OperatorResponse response;
+    if (request.body_case() == proto::OperatorRequest::kLogin)
+        return login(request, message);
+    if (request.body_case() == proto::OperatorRequest::BODY_NOT_SET) {
+        setError(response, ErrorCode::Protocol,
+                 "unknown request type (the server is older than the client?)");
+        return response;
+    }
+    Session* session = authenticate(request, message, response);
+    if (session == nullptr)
+        return response;
+
+    switch (request.body_case()) {
+    case proto::OperatorRequest::kLogout: {
+        auditOrLog({actorOf(session->user), "operator.logout", session->user, "ok", ""});
+        m_sessions.erase(request.session_token());
+        response.mutable_logout();
+        break;
+    }
+    case proto::OperatorRequest::kListAgents:
+        if (authorize(*session, Permission::ViewAgents, "agents.list", "", response))
+            listAgents(request.list_agents(), response);
+        break;
+    case proto::OperatorRequest::kAgentAction: {
+        const std::string target = "agent:" + std::to_string(request.agent_action().agent_id());
+        const std::string action =
+            "agent." + std::string(request.agent_action().action() == proto::ACCEPT   ? "accept"
+                                   : request.agent_action().action() == proto::REJECT ? "reject"
+                                                                                      : "revoke");
+        if (authorize(*session, Permission::ManageAgents, action, target, response))
+            agentAction(*session, request.agent_action(), response);
+        break;
+    }
+    case proto::OperatorRequest::kGetAsset:
+        if (authorize(*session, Permission::ViewAgents, "assets.show",
+                      "agent:" + std::to_string(request.get_asset().agent_id()), response))
+            getAsset(request.get_asset(), response);
+        break;
+    case proto::OperatorRequest::kListAudit:
+        if (authorize(*session, Permission::ViewAudit, "audit.list", "", response))
+            listAudit(request.list_audit(), response);
+        break;
+    case proto::OperatorRequest::kVerifyAudit:
+        if (authorize(*session, Permission::ViewAudit, "audit.verify", "", response))
+            verifyAudit(*session, response);
+        break;
+    case proto::OperatorRequest::kSubscribe:
+        session->routingId = message.frames.front();
+        response.mutable_subscribe();
+        break;
+    default:
+        setError(response, ErrorCode::Protocol, "unknown request type");
+        break;
+    }
+    return response;
+}
+
+proto::OperatorResponse OperatorService::login(const proto::OperatorRequest& request,
+                                               const net::ReceivedMessage& message) {
+    proto::OperatorResponse response;
+    const std::string& user = request.login().user();
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+    FailedLogins& failures = m_failedLogins[user];
+    if (failures.lockedUntilMs > nowMs) {
+        auditOrLog({actorOf(user), "operator.login", user, "denied",
+                    "account locked after repeated failures; from " + message.peerAddress});
+        setError(response, ErrorCode::RateLimited,
+                 "too many failed logins for this user; try again later");
+        return response;
+    }
+    auto record = m_store.userByName(user);
+    if (!record.ok()) {
+        setError(response, ErrorCode::Internal, record.error().message);
+        return response;
+    }
+    bool passwordOk = false;
+    if (record->has_value()) {
+        auto verified = crypto::verifyPassword(request.login().password(), (*record)->passwordHash);
+        passwordOk = verified.ok() && *verified;
+    } else {
+        // Spend the same work for unknown users, so timing does not reveal which names exist.
+        (void)crypto::verifyPassword(request.login().password(),
+                                     "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$"
+                                     "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    }
+    if (!passwordOk || (*record)->disabled) {
+        if (nowMs - failures.firstMs >
+            std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.lockout).count())
+            failures = FailedLogins{0, nowMs, 0};
+        if (++failures.count >= m_settings.maxFailedLogins)
+            failures.lockedUntilMs =
+                nowMs +
+                std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.lockout).count();
+        auditOrLog({actorOf(user), "operator.login", user, "failed",
+                    (passwordOk ? "account disabled" : "wrong user or password") +
+                        std::string("; from ") + message.peerAddress});
+        setError(response, ErrorCode::Unauthenticated, "wrong user name or password");
+        return response;
+    }
+    m_failedLogins.erase(user);
+    auto token = crypto::randomBytes(32);
+    if (!token.ok()) {
+        setError(response, ErrorCode::Internal, token.error().message);
+        return response;
+    }
+    Session session;
+    session.user = user;
+    session.role = (*record)->role;
+    session.clientKey = message.userId;
+    session.createdMs = nowMs;
+    session.lastActivityMs = nowMs;
+    m_sessions[*token] = session;
+    auditOrLog({actorOf(user), "operator.login", user, "ok",
+                "role " + std::string(roleName(session.role)) + "; from " + message.peerAddress});
+    auto* body = response.mutable_login();
+    body->set_session_token(*token);
+    body->set_user(user);
+    body->set_role(std::string(roleName(session.role)));
+    body->set_expires_at_unix(static_cast<std::uint64_t>(
+        (nowMs +
+         std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.sessionMax).count()) /
+        1000));
+    return response;
+}
+
+OperatorService::Session* OperatorService::authenticate(const proto::OperatorRequest& request,
+                                                        const net::ReceivedMessage& message,
+                                                        proto::OperatorResponse& response) {
+    const auto it = m_sessions.find(request.session_token());
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+    if (it == m_sessions.end()) {
+        setError(response, ErrorCode::Unauthenticated, "not logged in or the session has ended");
+        return nullptr;
+    }
+    Session& session = it->second;
+    // A session is bound to the CURVE key it logged in with: a stolen token is useless from
+    // another connection key.
+    if (session.clientKey != message.userId) {
+        auditOrLog(
+            {actorOf(session.user), "operator.session", session.user, "denied",
+             "session token presented from another client key; from " + message.peerAddress});
+        setError(response, ErrorCode::Unauthenticated, "not logged in or the session has ended");
+        return nullptr;
+    }
+    const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.sessionIdle);
+    const auto maxAge =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.sessionMax);
+    if (nowMs - session.lastActivityMs > idle.count() ||
+        nowMs - session.createdMs > maxAge.count()) {
+        m_sessions.erase(it);
+        setError(response, ErrorCode::Unauthenticated, "the session expired; log in again");
+        return nullptr;
+    }
+    // A disabled or deleted user loses access at once, not at session expiry.
+    auto user = m_store.userByName(session.user);
+    if (!user.ok() || !user->has_value() || (*user)->disabled) {
+        m_sessions.erase(it);
+        setError(response, ErrorCode::Unauthenticated, "the account is disabled");
+        return nullptr;
+    }
+    session.role = (*user)->role;
+    session.lastActivityMs = nowMs;
+    return &session;
+}
+
+bool OperatorService::authorize(const Session& session, Permission permission,
+                                std::string_view action, std::string_view target,
+                                proto::OperatorResponse& response) {
+    if (roleAllows(session.role, permission))
+        return true;
+    auditOrLog({actorOf(session.user), std::string(action), std::string(target), "denied",
+                "role " + std::string(roleName(session.role)) + " may not do this"});
+    setError(response, ErrorCode::PermissionDenied,
+             "your role (" + std::string(roleName(session.role)) + ") may not do this");
+    return false;
+}
+
+void OperatorService::listAgents(const proto::ListAgentsRequest& request,
+                                 proto::OperatorResponse& response) {
+    AgentQuery query;
+    query.offset = request.offset();
+    query.limit = request.limit() == 0 ? kDefaultPageSize : std::min(request.limit(), kMaxPageSize);
+    query.sort = request.sort();
+    query.descending = request.descending();
+    query.search = request.search();
+    query.states.assign(request.states().begin(), request.states().end());
+    query.onlineSince = onlineSince();
+    auto result = m_store.queryAgents(query);
+    if (!result.ok()) {
+        setError(response, result.error().code, result.error().message);
+        return;
+    }
+    auto* body = response.mutable_list_agents();
+    body->set_total(result->second);
+    for (const auto& agent : result->first)
+        *body->add_agents() = toSummary(agent, query.onlineSince);
+}
+
+void OperatorService::agentAction(const Session& session, const proto::AgentActionRequest& request,
+                                  proto::OperatorResponse& response) {
+    const auto id = static_cast<std::int64_t>(request.agent_id());
+    auto agent = m_store.agentById(id);
+    if (!agent.ok() || !agent->has_value()) {
+        setError(response, ErrorCode::NotFound,
+                 "no agent with id " + std::to_string(request.agent_id()));
+        return;
+    }
+    AgentRecord record = **agent;
+    AgentState target = record.state;
+    std::string actionName;
+    bool allowed = false;
+    switch (request.action()) {
+    case proto::ACCEPT:
+        actionName = "agent.accept";
+        target = AgentState::Accepted;
+        allowed = record.state == AgentState::Pending || record.state == AgentState::Rejected;
+        break;
+    case proto::REJECT:
+        actionName = "agent.reject";
+        target = AgentState::Rejected;
+        allowed = record.state == AgentState::Pending;
+        break;
+    case proto::REVOKE:
+        actionName = "agent.revoke";
+        target = AgentState::Revoked;
+        allowed = record.state != AgentState::Revoked;
+        break;
+    default:
+        setError(response, ErrorCode::InvalidArgument, "unknown agent action");
+        return;
+    }
+    const std::string targetName = "agent:" + std::to_string(id) + " (" + record.hostname + ")";
+    if (!allowed) {
+        auditOrLog({actorOf(session.user), actionName, targetName, "failed",
+                    "agent is " + std::string(agentStateName(record.state))});
+        setError(response, ErrorCode::Conflict,
+                 "agent " + std::to_string(id) + " is " +
+                     std::string(agentStateName(record.state)) + "; it cannot be " +
+                     (request.action() == proto::ACCEPT   ? "accepted"
+                      : request.action() == proto::REJECT ? "rejected"
+                                                          : "revoked"));
+        return;
+    }
+    auto transaction = m_store.database().beginImmediate();
+    if (!transaction.ok()) {
+        setError(response, ErrorCode::Io, transaction.error().message);
+        return;
+    }
+    Status status = m_store.setAgentState(id, target);
+    if (status.ok())
+        status = m_store.audit({actorOf(session.user), actionName, targetName, "ok",
+                                "key " + toSummary(record, 0).key_fingerprint()});
+    if (status.ok())
+        status = transaction->commit();
+    if (!status.ok()) {
+        setError(response, ErrorCode::Io, status.error().message);
+        return;
+    }
+    record.state = target;
+    m_registry.set(record.publicKey, {record.id, target});
+    m_server.agentStateChanged(record);
+    *response.mutable_agent_action()->mutable_agent() = toSummary(record, onlineSince());
+}
+
+void OperatorService::getAsset(const proto::GetAssetRequest& request,
+                               proto::OperatorResponse& response) {
+    const auto id = static_cast<std::int64_t>(request.agent_id());
+    auto agent = m_store.agentById(id);
+    if (!agent.ok() || !agent->has_value()) {
+        setError(response, ErrorCode::NotFound,
+                 "no agent with id " + std::to_string(request.agent_id()));
+        return;
+    }
+    auto items = m_store.inventoryItems(id);
+    if (!items.ok()) {
+        setError(response, items.error().code, items.error().message);
+        return;
+    }
+    auto* body = response.mutable_get_asset();
+    *body->mutable_agent() = toSummary(**agent, onlineSince());
+    *body->mutable_inventory() = protocol::fromItems(*items);
+    body->set_inventory_updated_unix(static_cast<std::uint64_t>((*agent)->inventoryUpdatedAt));
+}
+
+void OperatorService::listAudit(const proto::ListAuditRequest& request,
+                                proto::OperatorResponse& response) {
+    AuditFilter filter;
+    filter.afterSeq = request.after_seq();
+    filter.limit =
+        request.limit() == 0 ? kDefaultPageSize : std::min(request.limit(), kMaxPageSize);
+    filter.actor = request.actor();
+    filter.actionPrefix = request.action_prefix();
+    filter.outcome = request.outcome();
+    auto rows = AuditLog::list(m_store.database(), filter);
+    if (!rows.ok()) {
+        setError(response, rows.error().code, rows.error().message);
+        return;
+    }
+    auto* body = response.mutable_list_audit();
+    for (const auto& row : *rows) {
+        auto* entry = body->add_entries();
+        entry->set_seq(row.seq);
+        entry->set_time_unix_ms(static_cast<std::uint64_t>(row.timeMs));
+        entry->set_actor(row.record.actor);
+        entry->set_action(row.record.action);
+        entry->set_target(row.record.target);
+        entry->set_outcome(row.record.outcome);
+        entry->set_detail(row.record.detail);
+        entry->set_hash(row.hash);
+    }
+}
+
+void OperatorService::verifyAudit(const Session& session, proto::OperatorResponse& response) {
+    auto result = AuditLog::verify(m_store.database());
+    if (!result.ok()) {
+        setError(response, result.error().code, result.error().message);
+        return;
+    }
+    auditOrLog({actorOf(session.user), "audit.verify", "audit log", "ok",
+                result->intact ? "intact, " + std::to_string(result->entriesChecked) + " entries"
+                               : "broken at entry " + std::to_string(result->firstBrokenSeq)});
+    auto* body = response.mutable_verify_audit();
+    body->set_intact(result->intact);
+    body->set_entries_checked(result->entriesChecked);
+    body->set_first_broken_seq(result->firstBrokenSeq);
+    body->set_problem(result->problem);
+    body->set_head_hash(result->headHash);
+}
+
+void OperatorService::broadcastAgent(const AgentRecord& agent, net::Socket& socket) {
+    proto::OperatorMessage message;
+    *message.mutable_notification()->mutable_agent_changed() = toSummary(agent, onlineSince());
+    const std::string bytes = message.SerializeAsString();
+    for (auto& [token, session] : m_sessions) {
+        if (session.routingId.empty())
+            continue;
+        auto sent = socket.send({session.routingId, bytes});
+        if (!sent.ok() || !*sent)
+            session.routingId.clear(); // the client went away; it subscribes again on return
+    }
+}
+
+void OperatorService::expireSessions() {
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+    const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.sessionIdle);
+    const auto maxAge =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.sessionMax);
+    std::erase_if(m_sessions, [&](const auto& entry) {
+        return nowMs - entry.second.lastActivityMs > idle.count() ||
+               nowMs - entry.second.createdMs > maxAge.count();
+    });
+}
+
+} // namespace yagura::server

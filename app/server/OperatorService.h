@@ -1,0 +1,88 @@
+#pragma once
+
+#include "common/Clock.h"
+#include "net/Zmq.h"
+#include "proto/operator.pb.h"
+#include "server/AgentRegistry.h"
+#include "server/SiteStore.h"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace yagura::server {
+
+class Server;
+
+enum class Permission { ViewAgents, ManageAgents, ViewAudit };
+bool roleAllows(Role role, Permission permission);
+
+proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince);
+
+struct OperatorSettings {
+    std::chrono::minutes sessionIdle{30};
+    std::chrono::hours sessionMax{12};
+    int maxFailedLogins = 5;
+    std::chrono::minutes lockout{15};
+    std::chrono::seconds onlineWindow{90};
+};
+
+// The operator API: login, sessions bound to the client's CURVE key, role checks on every
+// call, audit of every action and every denial, and pushes to subscribed sessions.
+class OperatorService {
+public:
+    OperatorService(SiteStore& store, AgentRegistry& registry, const Clock& clock, Server& server,
+                    OperatorSettings settings);
+
+    // Returns the serialized OperatorMessage to send back.
+    std::string handle(const net::ReceivedMessage& message);
+    // Sends an agent's new summary to every subscribed session.
+    void broadcastAgent(const AgentRecord& agent, net::Socket& socket);
+    void expireSessions();
+
+private:
+    struct Session {
+        std::string user;
+        Role role = Role::Auditor;
+        std::string clientKey;
+        std::int64_t createdMs = 0;
+        std::int64_t lastActivityMs = 0;
+        std::string routingId; // set by Subscribe
+    };
+    struct FailedLogins {
+        int count = 0;
+        std::int64_t firstMs = 0;
+        std::int64_t lockedUntilMs = 0;
+    };
+
+    proto::OperatorResponse dispatch(const proto::OperatorRequest& request,
+                                     const net::ReceivedMessage& message);
+    proto::OperatorResponse login(const proto::OperatorRequest& request,
+                                  const net::ReceivedMessage& message);
+    Session* authenticate(const proto::OperatorRequest& request,
+                          const net::ReceivedMessage& message, proto::OperatorResponse& response);
+    bool authorize(const Session& session, Permission permission, std::string_view action,
+                   std::string_view target, proto::OperatorResponse& response);
+    void auditOrLog(const AuditRecord& record);
+
+    void listAgents(const proto::ListAgentsRequest& request, proto::OperatorResponse& response);
+    void agentAction(const Session& session, const proto::AgentActionRequest& request,
+                     proto::OperatorResponse& response);
+    void getAsset(const proto::GetAssetRequest& request, proto::OperatorResponse& response);
+    void listAudit(const proto::ListAuditRequest& request, proto::OperatorResponse& response);
+    void verifyAudit(const Session& session, proto::OperatorResponse& response);
+
+    std::int64_t onlineSince() const;
+
+    SiteStore& m_store;
+    AgentRegistry& m_registry;
+    const Clock& m_clock;
+    Server& m_server;
+    OperatorSettings m_settings;
+    std::map<std::string, Session> m_sessions; // by token
+    std::map<std::string, FailedLogins> m_failedLogins;
+};
+
+} // namespace yagura::server

@@ -1,0 +1,107 @@
+#include "server/Schema.h"
+
+#include <array>
+
+namespace yagura::server {
+
+namespace {
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE agents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    public_key TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected', 'revoked')),
+    hostname TEXT NOT NULL DEFAULT '',
+    machine_id TEXT NOT NULL DEFAULT '',
+    os TEXT NOT NULL DEFAULT '',
+    group_name TEXT NOT NULL DEFAULT '',
+    agent_version TEXT NOT NULL DEFAULT '',
+    token_id TEXT,
+    enrolled_at INTEGER NOT NULL,
+    state_changed_at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL DEFAULT 0,
+    uptime_seconds INTEGER NOT NULL DEFAULT 0,
+    policy_version INTEGER NOT NULL DEFAULT 0,
+    addresses TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX agents_state ON agents (state);
+CREATE INDEX agents_hostname ON agents (hostname);
+
+CREATE TABLE enrolment_tokens (
+    id TEXT PRIMARY KEY,
+    secret_hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    uses_allowed INTEGER NOT NULL,
+    uses_count INTEGER NOT NULL DEFAULT 0,
+    group_name TEXT NOT NULL DEFAULT '',
+    auto_accept INTEGER NOT NULL DEFAULT 0,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'analyst', 'auditor')),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL
+);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    time_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+-- Append-only: the program has no update or delete path, and the store refuses one.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- The chain's head, kept apart so that deleting the newest entries is detected too.
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+)sql";
+
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE inventory_items (
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    kind INTEGER NOT NULL,
+    item_key TEXT NOT NULL,
+    body BLOB NOT NULL,
+    PRIMARY KEY (agent_id, kind, item_key)
+) WITHOUT ROWID;
+ALTER TABLE agents ADD COLUMN inventory_generation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN inventory_updated_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view kVersion3 = R"sql(
+-- Check-ins per agent and hour, for the dashboard's last-24-hours chart.
+CREATE TABLE agent_checkins (
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    hour_unix INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, hour_unix)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<store::Migration, 3> kMigrations{{
+    {1, kVersion1},
+    {2, kVersion2},
+    {3, kVersion3},
+}};
+} // namespace
+
+std::span<const store::Migration> siteMigrations() {
+    return kMigrations;
+}
+
+} // namespace yagura::server

@@ -1,0 +1,444 @@
+#include "server/Server.h"
+
+#include "common/Log.h"
+#include "common/Text.h"
+#include "common/Version.h"
+#include "crypto/Hash.h"
+#include "proto/Envelope.h"
+#include "server/OperatorService.h"
+
+namespace yagura::server {
+
+namespace {
+constexpr std::size_t kMaxAgentMessagesPerBatch = 512;
+constexpr std::int64_t kSweepIntervalMs = 1000;
+
+std::string ackMessage(std::uint64_t seq, proto::AckStatus status, std::string error = {}) {
+    proto::Ack ack;
+    ack.set_seq(seq);
+    ack.set_status(status);
+    ack.set_error(std::move(error));
+    return protocol::pack(proto::ACK, seq, ack);
+}
+
+std::string enrolFailure(std::uint64_t seq, std::string error) {
+    proto::EnrolResult result;
+    result.set_ok(false);
+    result.set_error(std::move(error));
+    return protocol::pack(proto::ENROL_RESULT, seq, result);
+}
+
+proto::AgentState toProtoState(AgentState state) {
+    switch (state) {
+    case AgentState::Pending:
+        return proto::PENDING;
+    case AgentState::Accepted:
+        return proto::ACCEPTED;
+    case AgentState::Rejected:
+        return proto::REJECTED;
+    case AgentState::Revoked:
+        return proto::REVOKED;
+    }
+    return proto::AGENT_STATE_UNSPECIFIED;
+}
+
+std::string peerHost(const std::string& peerAddress) {
+    // Rate limits apply per host, whatever source port a client picks.
+    return peerAddress.empty() ? "unknown" : peerAddress;
+}
+} // namespace
+
+Result<std::vector<std::string>> bindCurveEndpoint(net::Socket& socket, net::ZapHandler& zap,
+                                                   const std::vector<std::string>& endpoints) {
+    if (!zap.isServing())
+        return makeError(ErrorCode::Unavailable,
+                         "the ZAP authentication handler is not running; refusing to listen "
+                         "without it");
+    if (endpoints.empty())
+        return makeError(ErrorCode::InvalidArgument, "no address to listen on");
+    std::vector<std::string> bound;
+    for (const auto& endpoint : endpoints) {
+        YAGURA_ASSIGN_OR_RETURN(std::string resolved, socket.bind(endpoint));
+        bound.push_back(std::move(resolved));
+    }
+    return bound;
+}
+
+Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
+    YAGURA_ASSIGN_OR_RETURN(auto keys, crypto::CurveKeyPair::load(options.layout.serverKeys()));
+    YAGURA_ASSIGN_OR_RETURN(auto store, openSiteStore(options.layout, *options.clock));
+    std::unique_ptr<Server> server(
+        new Server(std::move(options), std::move(store), std::move(keys)));
+    YAGURA_TRY(server->loadRegistry());
+    return server;
+}
+
+Server::Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys)
+    : m_options(std::move(options)), m_clock(*m_options.clock), m_store(std::move(store)),
+      m_keys(std::move(keys)), m_enrolPerPeer(m_clock, 10, 0.2), m_enrolGlobal(m_clock, 100, 20) {
+    OperatorSettings settings;
+    settings.sessionIdle = std::chrono::minutes{m_options.config.sessionIdleMinutes};
+    settings.sessionMax = std::chrono::hours{m_options.config.sessionMaxHours};
+    settings.onlineWindow = std::chrono::seconds{3 * m_options.config.heartbeatIntervalSeconds};
+    m_operators = std::make_unique<OperatorService>(m_store, m_registry, m_clock, *this, settings);
+}
+
+Server::~Server() {
+    m_agentSocket.reset();
+    m_enrolSocket.reset();
+    m_operatorSocket.reset();
+    if (m_zap)
+        m_zap->stop();
+    m_zap.reset();
+    m_context.reset();
+}
+
+Status Server::loadRegistry() {
+    YAGURA_ASSIGN_OR_RETURN(const auto agents, m_store.allAgents());
+    for (const auto& agent : agents)
+        m_registry.set(agent.publicKey, {agent.id, agent.state});
+    return success();
+}
+
+Status Server::start() {
+    m_context = std::make_unique<net::Context>(m_options.ioThreads, m_options.maxSockets);
+    m_zap = std::make_unique<net::ZapHandler>(*m_context, [this](const net::ZapRequest& request) {
+        net::ZapDecision decision;
+        if (request.domain == "agent") {
+            decision.allow = m_registry.isAccepted(request.publicKeyZ85);
+            if (!decision.allow)
+                decision.reason = "agent key is not accepted";
+        } else if (request.domain == "enrol" || request.domain == "operator") {
+            // Anyone may knock; Enrol needs a valid token, operators need a password.
+            decision.allow = true;
+        } else {
+            decision.reason = "unknown domain";
+        }
+        return decision;
+    });
+    YAGURA_TRY(m_zap->start());
+
+    auto makeSocket = [this](const char* domain, std::int64_t maxBytes) {
+        net::CurveServerOptions options;
+        options.serverKeys = &m_keys;
+        options.zapDomain = domain;
+        options.maxMessageBytes = maxBytes;
+        return net::Socket::curveRouter(*m_context, options);
+    };
+    YAGURA_ASSIGN_OR_RETURN(m_agentSocket, makeSocket("agent", m_options.agentMaxMessageBytes));
+    YAGURA_ASSIGN_OR_RETURN(m_enrolSocket, makeSocket("enrol", m_options.enrolMaxMessageBytes));
+    YAGURA_ASSIGN_OR_RETURN(m_operatorSocket,
+                            makeSocket("operator", m_options.operatorMaxMessageBytes));
+    YAGURA_ASSIGN_OR_RETURN(m_endpoints.agent,
+                            bindCurveEndpoint(*m_agentSocket, *m_zap, m_options.config.agentBind));
+    YAGURA_ASSIGN_OR_RETURN(m_endpoints.enrol,
+                            bindCurveEndpoint(*m_enrolSocket, *m_zap, m_options.config.enrolBind));
+    YAGURA_ASSIGN_OR_RETURN(
+        m_endpoints.operatorApi,
+        bindCurveEndpoint(*m_operatorSocket, *m_zap, m_options.config.operatorBind));
+    YAGURA_TRY(saveRuntimeEndpoints(m_options.layout, m_endpoints));
+    return success();
+}
+
+Status Server::run(const std::atomic<bool>& stopRequested) {
+    while (!stopRequested.load()) {
+        YAGURA_TRY(pollOnce(std::chrono::milliseconds{200}));
+    }
+    return success();
+}
+
+Status Server::pollOnce(std::chrono::milliseconds timeout) {
+    YAGURA_ASSIGN_OR_RETURN(
+        const auto readable,
+        net::pollReadable({&*m_agentSocket, &*m_enrolSocket, &*m_operatorSocket}, timeout));
+    if (readable[0])
+        YAGURA_TRY(handleAgentBatch());
+    if (readable[1]) {
+        for (int i = 0; i < 64; ++i) {
+            YAGURA_ASSIGN_OR_RETURN(auto message,
+                                    m_enrolSocket->receive(std::chrono::milliseconds{0}));
+            if (!message)
+                break;
+            YAGURA_TRY(handleEnrol(*message));
+        }
+    }
+    if (readable[2]) {
+        for (int i = 0; i < 64; ++i) {
+            YAGURA_ASSIGN_OR_RETURN(auto message,
+                                    m_operatorSocket->receive(std::chrono::milliseconds{0}));
+            if (!message)
+                break;
+            if (message->frames.size() < 2)
+                continue;
+            const std::string reply = m_operators->handle(*message);
+            (void)m_operatorSocket->send({message->frames.front(), reply});
+        }
+    }
+    if (m_clock.nowUnixMillis() - m_lastSweepMs >= kSweepIntervalMs) {
+        m_lastSweepMs = m_clock.nowUnixMillis();
+        sweepOnlineStates();
+        m_operators->expireSessions();
+    }
+    return success();
+}
+
+Status Server::handleAgentBatch() {
+    // Every message of the batch commits in one transaction, and replies (acks) go out only
+    // after the commit: an acknowledged message is durable.
+    std::vector<std::pair<std::string, std::string>> replies;
+    std::vector<std::int64_t> changedAgents;
+    bool storeChanged = false;
+    YAGURA_ASSIGN_OR_RETURN(auto transaction, m_store.database().beginImmediate());
+    for (std::size_t i = 0; i < kMaxAgentMessagesPerBatch; ++i) {
+        YAGURA_ASSIGN_OR_RETURN(auto message, m_agentSocket->receive(std::chrono::milliseconds{0}));
+        if (!message)
+            break;
+        if (message->frames.size() != 2)
+            continue; // not our protocol; nothing to answer
+        std::string reply = handleAgentMessage(*message, storeChanged, changedAgents);
+        if (!reply.empty())
+            replies.emplace_back(message->frames.front(), std::move(reply));
+    }
+    auto committed = transaction.commit();
+    if (!committed.ok()) {
+        // Nothing is acknowledged; agents resend after their timeout.
+        spdlog::error("cannot commit agent messages: {}", committed.error().message);
+        return success();
+    }
+    for (auto& [route, reply] : replies)
+        (void)m_agentSocket->send({route, reply});
+    for (std::int64_t id : changedAgents)
+        agentChanged(id);
+    return success();
+}
+
+std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool& storeChanged,
+                                       std::vector<std::int64_t>& changedAgents) {
+    // Identity comes from the ZAP-authenticated key only, never from the routing id or payload.
+    const auto entry = m_registry.find(message.userId);
+    auto envelope = protocol::unpack(message.frames.back());
+    const std::uint64_t seq = envelope.ok() ? envelope->seq() : 0;
+    if (!entry || entry->state != AgentState::Accepted) {
+        const bool revoked = entry && entry->state == AgentState::Revoked;
+        return ackMessage(seq, revoked ? proto::ACK_REVOKED : proto::ACK_REJECTED,
+                          revoked ? "this agent has been revoked" : "this agent is not accepted");
+    }
+    m_agentRoutes[message.userId] = message.frames.front();
+    if (!envelope.ok())
+        return ackMessage(0, proto::ACK_REJECTED, envelope.error().message);
+
+    const std::int64_t agentId = entry->id;
+    auto fail = [&](const Error& error) {
+        spdlog::warn("agent {}: {}", agentId, error.message);
+        return ackMessage(seq, proto::ACK_REJECTED, error.message);
+    };
+    switch (envelope->type()) {
+    case proto::HELLO: {
+        auto hello = protocol::parsePayload<proto::Hello>(*envelope);
+        if (!hello.ok())
+            return fail(hello.error());
+        if (auto status = m_store.recordContact(agentId, hello->agent_version(),
+                                                static_cast<std::int64_t>(hello->uptime_seconds()),
+                                                static_cast<std::int64_t>(hello->policy_version()));
+            !status.ok())
+            return fail(status.error());
+        auto agent = m_store.agentById(agentId);
+        storeChanged = true;
+        changedAgents.push_back(agentId);
+        proto::HelloResult result;
+        result.set_agent_id(static_cast<std::uint64_t>(agentId));
+        result.set_inventory_generation(
+            agent.ok() && agent->has_value()
+                ? static_cast<std::uint64_t>((*agent)->inventoryGeneration)
+                : 0);
+        result.set_heartbeat_interval_seconds(m_options.config.heartbeatIntervalSeconds);
+        result.set_server_time_unix(static_cast<std::uint64_t>(m_clock.nowUnixSeconds()));
+        return protocol::pack(proto::HELLO_RESULT, seq, result);
+    }
+    case proto::HEARTBEAT: {
+        auto heartbeat = protocol::parsePayload<proto::Heartbeat>(*envelope);
+        if (!heartbeat.ok())
+            return fail(heartbeat.error());
+        if (auto status =
+                m_store.recordContact(agentId, heartbeat->agent_version(),
+                                      static_cast<std::int64_t>(heartbeat->uptime_seconds()),
+                                      static_cast<std::int64_t>(heartbeat->policy_version()));
+            !status.ok())
+            return fail(status.error());
+        storeChanged = true;
+        if (!m_announcedOnline[agentId])
+            changedAgents.push_back(agentId);
+        return ackMessage(seq, proto::ACK_OK);
+    }
+    case proto::INVENTORY_SNAPSHOT: {
+        auto snapshot = protocol::parsePayload<proto::InventorySnapshot>(*envelope);
+        if (!snapshot.ok())
+            return fail(snapshot.error());
+        if (auto status = m_store.replaceInventory(agentId, *snapshot); !status.ok())
+            return fail(status.error());
+        storeChanged = true;
+        changedAgents.push_back(agentId);
+        return ackMessage(seq, proto::ACK_OK);
+    }
+    case proto::INVENTORY_DELTA: {
+        auto delta = protocol::parsePayload<proto::InventoryDelta>(*envelope);
+        if (!delta.ok())
+            return fail(delta.error());
+        auto agent = m_store.agentById(agentId);
+        if (!agent.ok() || !agent->has_value())
+            return fail(makeError(ErrorCode::NotFound, "agent record missing"));
+        if (static_cast<std::uint64_t>((*agent)->inventoryGeneration) != delta->base_generation())
+            return ackMessage(seq, proto::ACK_RESYNC,
+                              "inventory base generation differs; send a snapshot");
+        if (auto status = m_store.applyInventoryDelta(agentId, *delta); !status.ok())
+            return fail(status.error());
+        storeChanged = true;
+        changedAgents.push_back(agentId);
+        return ackMessage(seq, proto::ACK_OK);
+    }
+    default:
+        return ackMessage(seq, proto::ACK_UNSUPPORTED,
+                          "message type " + std::to_string(static_cast<int>(envelope->type())) +
+                              " is not supported by this server (version " + kVersion + ")");
+    }
+}
+
+Status Server::handleEnrol(const net::ReceivedMessage& message) {
+    if (message.frames.size() != 2)
+        return success();
+    const std::string& route = message.frames.front();
+    auto reply = [&](const std::string& bytes) {
+        (void)m_enrolSocket->send({route, bytes});
+    };
+    if (!m_enrolGlobal.allow("all") || !m_enrolPerPeer.allow(peerHost(message.peerAddress))) {
+        reply(enrolFailure(0, "too many enrolment attempts; retry in a minute"));
+        return success();
+    }
+    auto envelope = protocol::unpack(message.frames.back());
+    if (!envelope.ok() || envelope->type() != proto::ENROL) {
+        reply(enrolFailure(envelope.ok() ? envelope->seq() : 0,
+                           "this endpoint accepts only Enrol messages"));
+        return success();
+    }
+    auto enrol = protocol::parsePayload<proto::Enrol>(*envelope);
+    if (!enrol.ok()) {
+        reply(enrolFailure(envelope->seq(), enrol.error().message));
+        return success();
+    }
+    const std::uint64_t seq = envelope->seq();
+    const std::string& agentKey = message.userId;
+    auto fingerprint = crypto::CurvePublicKey::parse(agentKey);
+    const std::string actor = "agent:" + (fingerprint.ok() ? fingerprint->fingerprint() : agentKey);
+
+    // A key the site already knows gets its current state back (how a pending agent learns it
+    // was accepted); it never consumes a token use.
+    YAGURA_ASSIGN_OR_RETURN(auto existing, m_store.agentByKey(agentKey));
+    if (existing) {
+        proto::EnrolResult result;
+        const bool usable =
+            existing->state == AgentState::Pending || existing->state == AgentState::Accepted;
+        result.set_ok(usable);
+        result.set_state(toProtoState(existing->state));
+        result.set_agent_id(static_cast<std::uint64_t>(existing->id));
+        if (!usable)
+            result.set_error("this agent has been " + std::string(agentStateName(existing->state)) +
+                             " by the site");
+        for (const auto& endpoint : m_endpoints.agent)
+            result.add_agent_endpoints(dialableEndpoint(endpoint));
+        reply(protocol::pack(proto::ENROL_RESULT, seq, result));
+        return success();
+    }
+
+    auto refuse = [&](const std::string& why, const std::string& detail) -> Status {
+        YAGURA_TRY(
+            AuditLog::appendStandalone(m_store.database(), m_clock,
+                                       {actor, "agent.enrol", "token:" + enrol->token_id(),
+                                        "denied", detail + "; from " + message.peerAddress}));
+        reply(enrolFailure(seq, why));
+        return success();
+    };
+    YAGURA_ASSIGN_OR_RETURN(auto token, m_store.tokenById(enrol->token_id()));
+    // Unknown id and wrong secret get the same answer: a prober learns nothing.
+    if (!token ||
+        !crypto::constantTimeEquals(crypto::sha256(enrol->token_secret()), token->secretHash))
+        return refuse("enrolment refused: the token is not valid for this site",
+                      token ? "wrong token secret" : "unknown token");
+    if (token->expiresAt <= m_clock.nowUnixSeconds())
+        return refuse("enrolment refused: the token has expired", "token expired");
+    if (token->usesCount >= token->usesAllowed)
+        return refuse("enrolment refused: the token has been used up", "token used up");
+
+    AgentRecord agent;
+    agent.publicKey = agentKey;
+    agent.state = token->autoAccept ? AgentState::Accepted : AgentState::Pending;
+    agent.hostname = enrol->hostname().substr(0, 255);
+    agent.machineId = enrol->machine_id().substr(0, 64);
+    agent.os = enrol->os_pretty_name().substr(0, 255);
+    agent.group = token->group;
+    agent.agentVersion = enrol->agent_version().substr(0, 64);
+
+    YAGURA_ASSIGN_OR_RETURN(auto transaction, m_store.database().beginImmediate());
+    YAGURA_TRY(m_store.consumeTokenUse(token->id));
+    YAGURA_ASSIGN_OR_RETURN(agent.id, m_store.insertAgent(agent, token->id));
+    YAGURA_TRY(
+        m_store.audit({actor, "agent.enrol",
+                       "agent:" + std::to_string(agent.id) + " (" + agent.hostname + ")", "ok",
+                       std::string(token->autoAccept ? "auto-accepted" : "pending") +
+                           " via token " + token->id + "; from " + message.peerAddress}));
+    YAGURA_TRY(transaction.commit());
+    m_registry.set(agentKey, {agent.id, agent.state});
+    spdlog::info("agent {} ({}) enrolled: {}", agent.id, agent.hostname,
+                 agentStateName(agent.state));
+
+    proto::EnrolResult result;
+    result.set_ok(true);
+    result.set_state(toProtoState(agent.state));
+    result.set_agent_id(static_cast<std::uint64_t>(agent.id));
+    for (const auto& endpoint : m_endpoints.agent)
+        result.add_agent_endpoints(dialableEndpoint(endpoint));
+    reply(protocol::pack(proto::ENROL_RESULT, seq, result));
+    agentChanged(agent.id);
+    return success();
+}
+
+void Server::agentChanged(std::int64_t agentId) {
+    auto agent = m_store.agentById(agentId);
+    if (!agent.ok() || !agent->has_value())
+        return;
+    const std::int64_t onlineSince =
+        m_clock.nowUnixSeconds() -
+        3 * static_cast<std::int64_t>(m_options.config.heartbeatIntervalSeconds);
+    m_announcedOnline[agentId] = (*agent)->state == AgentState::Accepted &&
+                                 (*agent)->lastSeen >= onlineSince && (*agent)->lastSeen > 0;
+    m_operators->broadcastAgent(**agent, *m_operatorSocket);
+}
+
+void Server::agentStateChanged(const AgentRecord& agent) {
+    if (agent.state == AgentState::Revoked || agent.state == AgentState::Rejected) {
+        // Tell a connected agent at once; its later messages are refused in any case.
+        if (const auto route = m_agentRoutes.find(agent.publicKey); route != m_agentRoutes.end()) {
+            (void)m_agentSocket->send(
+                {route->second, ackMessage(0, proto::ACK_REVOKED, "this agent has been revoked")});
+            m_agentRoutes.erase(route);
+        }
+    }
+    agentChanged(agent.id);
+}
+
+void Server::sweepOnlineStates() {
+    // Announce agents that went quiet: "offline" is the absence of messages.
+    const std::int64_t onlineSince =
+        m_clock.nowUnixSeconds() -
+        3 * static_cast<std::int64_t>(m_options.config.heartbeatIntervalSeconds);
+    std::vector<std::int64_t> wentOffline;
+    for (const auto& [id, online] : m_announcedOnline)
+        if (online)
+            wentOffline.push_back(id);
+    for (std::int64_t id : wentOffline) {
+        auto agent = m_store.agentById(id);
+        if (agent.ok() && agent->has_value() && (*agent)->lastSeen < onlineSince)
+            agentChanged(id);
+    }
+}
+
+} // namespace yagura::server

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "common/Clock.h"
+#include "common/Result.h"
+#include "crypto/CurveKeys.h"
+#include "net/ZapHandler.h"
+#include "net/Zmq.h"
+#include "server/AgentRegistry.h"
+#include "server/RateLimiter.h"
+#include "server/Site.h"
+#include "server/SiteStore.h"
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <unordered_map>
+
+namespace yagura::server {
+
+struct ServerOptions {
+    SiteLayout layout;
+    ServerConfig config;
+    const Clock* clock = &SystemClock::instance();
+    std::int64_t agentMaxMessageBytes = 16 << 20;
+    std::int64_t enrolMaxMessageBytes = 64 << 10;
+    std::int64_t operatorMaxMessageBytes = 1 << 20;
+    int ioThreads = 1;
+    int maxSockets = 1024;
+};
+
+// Binds a CURVE ROUTER only when the ZAP handler answers: without one libzmq would let every
+// client in unauthenticated.
+Result<std::vector<std::string>> bindCurveEndpoint(net::Socket& socket, net::ZapHandler& zap,
+                                                   const std::vector<std::string>& endpoints);
+
+class OperatorService;
+
+// The site engine: one thread owns the store and the three endpoints; the ZAP handler runs on
+// its own thread and reads the agent registry.
+class Server {
+public:
+    static Result<std::unique_ptr<Server>> create(ServerOptions options);
+    ~Server();
+
+    // Starts ZAP, checks it answers, binds every endpoint and publishes them.
+    Status start();
+    // Handles whatever arrives within `timeout`, then periodic work.
+    Status pollOnce(std::chrono::milliseconds timeout);
+    Status run(const std::atomic<bool>& stopRequested);
+
+    const RuntimeEndpoints& endpoints() const { return m_endpoints; }
+    const crypto::CurvePublicKey& publicKey() const { return m_keys.publicKey(); }
+    net::ZapHandler& zap() { return *m_zap; }
+    SiteStore& store() { return m_store; }
+
+    // Called by the operator service after it changed an agent.
+    void agentChanged(std::int64_t agentId);
+    void agentStateChanged(const AgentRecord& agent);
+
+private:
+    Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys);
+
+    Status loadRegistry();
+    Status handleAgentBatch();
+    Status handleEnrol(const net::ReceivedMessage& message);
+    std::string handleAgentMessage(const net::ReceivedMessage& message, bool& storeChanged,
+                                   std::vector<std::int64_t>& changedAgents);
+    void sweepOnlineStates();
+
+    ServerOptions m_options;
+    const Clock& m_clock;
+    SiteStore m_store;
+    crypto::CurveKeyPair m_keys;
+    AgentRegistry m_registry;
+    RateLimiter m_enrolPerPeer;
+    RateLimiter m_enrolGlobal;
+    std::unique_ptr<net::Context> m_context;
+    std::unique_ptr<net::ZapHandler> m_zap;
+    std::optional<net::Socket> m_agentSocket;
+    std::optional<net::Socket> m_enrolSocket;
+    std::optional<net::Socket> m_operatorSocket;
+    std::unique_ptr<OperatorService> m_operators;
+    RuntimeEndpoints m_endpoints;
+    // Last routing id per agent key: lets the server tell a revoked agent at once.
+    std::unordered_map<std::string, std::string> m_agentRoutes;
+    // Online state as last announced to subscribers, per agent id.
+    std::map<std::int64_t, bool> m_announcedOnline;
+    std::int64_t m_lastSweepMs = 0;
+};
+
+} // namespace yagura::server

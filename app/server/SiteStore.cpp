@@ -1,0 +1,467 @@
+#include "server/SiteStore.h"
+
+#include "server/Schema.h"
+
+#include <algorithm>
+
+namespace yagura::server {
+
+namespace {
+constexpr const char* kAgentColumns =
+    "id, public_key, state, hostname, machine_id, os, group_name, agent_version, enrolled_at, "
+    "last_seen, uptime_seconds, policy_version, inventory_generation, inventory_updated_at, "
+    "addresses";
+
+AgentRecord readAgent(const store::Statement& row) {
+    AgentRecord agent;
+    agent.id = row.int64(0);
+    agent.publicKey = row.text(1);
+    agent.state = parseAgentState(row.text(2)).value_or(AgentState::Revoked);
+    agent.hostname = row.text(3);
+    agent.machineId = row.text(4);
+    agent.os = row.text(5);
+    agent.group = row.text(6);
+    agent.agentVersion = row.text(7);
+    agent.enrolledAt = row.int64(8);
+    agent.lastSeen = row.int64(9);
+    agent.uptimeSeconds = row.int64(10);
+    agent.policyVersion = row.int64(11);
+    agent.inventoryGeneration = row.int64(12);
+    agent.inventoryUpdatedAt = row.int64(13);
+    agent.addresses = row.text(14);
+    return agent;
+}
+
+Result<std::vector<AgentRecord>> readAgents(store::Statement& query) {
+    std::vector<AgentRecord> agents;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return agents;
+        agents.push_back(readAgent(query));
+    }
+}
+
+std::string sortColumn(proto::AgentSortKey key) {
+    switch (key) {
+    case proto::SORT_HOSTNAME:
+        return "hostname COLLATE NOCASE";
+    case proto::SORT_STATE:
+        return "state";
+    case proto::SORT_OS:
+        return "os COLLATE NOCASE";
+    case proto::SORT_LAST_SEEN:
+        return "last_seen";
+    case proto::SORT_ENROLLED_AT:
+        return "enrolled_at";
+    case proto::SORT_GROUP:
+        return "group_name COLLATE NOCASE";
+    default:
+        return "id";
+    }
+}
+
+std::string likeEscape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\')
+            out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+} // namespace
+
+std::string_view agentStateName(AgentState state) {
+    switch (state) {
+    case AgentState::Pending:
+        return "pending";
+    case AgentState::Accepted:
+        return "accepted";
+    case AgentState::Rejected:
+        return "rejected";
+    case AgentState::Revoked:
+        return "revoked";
+    }
+    return "revoked";
+}
+
+std::optional<AgentState> parseAgentState(std::string_view name) {
+    if (name == "pending")
+        return AgentState::Pending;
+    if (name == "accepted")
+        return AgentState::Accepted;
+    if (name == "rejected")
+        return AgentState::Rejected;
+    if (name == "revoked")
+        return AgentState::Revoked;
+    return std::nullopt;
+}
+
+std::string_view roleName(Role role) {
+    switch (role) {
+    case Role::Admin:
+        return "admin";
+    case Role::Analyst:
+        return "analyst";
+    case Role::Auditor:
+        return "auditor";
+    }
+    return "auditor";
+}
+
+std::optional<Role> parseRole(std::string_view name) {
+    if (name == "admin")
+        return Role::Admin;
+    if (name == "analyst")
+        return Role::Analyst;
+    if (name == "auditor")
+        return Role::Auditor;
+    return std::nullopt;
+}
+
+SiteStore::SiteStore(store::Database db, const Clock& clock)
+    : m_db(std::move(db)), m_clock(clock) {}
+
+Result<SiteStore> SiteStore::open(const std::filesystem::path& path, const store::StoreKey& key,
+                                  const Clock& clock, store::OpenMode mode) {
+    YAGURA_ASSIGN_OR_RETURN(auto db, store::Database::open(path, key, mode));
+    YAGURA_TRY(db.migrate(siteMigrations()));
+    return SiteStore(std::move(db), clock);
+}
+
+Result<std::vector<AgentRecord>> SiteStore::allAgents() {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare(std::string("SELECT ") + kAgentColumns +
+                                                     " FROM agents ORDER BY id"));
+    return readAgents(query);
+}
+
+Result<std::optional<AgentRecord>> SiteStore::agentById(std::int64_t id) {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare(std::string("SELECT ") + kAgentColumns +
+                                                     " FROM agents WHERE id = ?"));
+    query.bind(1, id);
+    YAGURA_ASSIGN_OR_RETURN(auto agents, readAgents(query));
+    if (agents.empty())
+        return std::optional<AgentRecord>{};
+    return std::optional<AgentRecord>(std::move(agents.front()));
+}
+
+Result<std::optional<AgentRecord>> SiteStore::agentByKey(const std::string& publicKeyZ85) {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare(std::string("SELECT ") + kAgentColumns +
+                                                     " FROM agents WHERE public_key = ?"));
+    query.bind(1, publicKeyZ85);
+    YAGURA_ASSIGN_OR_RETURN(auto agents, readAgents(query));
+    if (agents.empty())
+        return std::optional<AgentRecord>{};
+    return std::optional<AgentRecord>(std::move(agents.front()));
+}
+
+Result<std::int64_t> SiteStore::insertAgent(const AgentRecord& agent, const std::string& tokenId) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto insert,
+        m_db.prepare("INSERT INTO agents (public_key, state, hostname, machine_id, os, group_name, "
+                     "agent_version, token_id, enrolled_at, state_changed_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const std::int64_t now = m_clock.nowUnixSeconds();
+    insert.bind(1, agent.publicKey)
+        .bind(2, agentStateName(agent.state))
+        .bind(3, agent.hostname)
+        .bind(4, agent.machineId)
+        .bind(5, agent.os)
+        .bind(6, agent.group)
+        .bind(7, agent.agentVersion)
+        .bind(8, tokenId)
+        .bind(9, now)
+        .bind(10, now);
+    YAGURA_TRY(insert.run());
+    return m_db.lastInsertRowId();
+}
+
+Status SiteStore::setAgentState(std::int64_t id, AgentState state) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto update,
+        m_db.prepare("UPDATE agents SET state = ?, state_changed_at = ? WHERE id = ?"));
+    update.bind(1, agentStateName(state)).bind(2, m_clock.nowUnixSeconds()).bind(3, id);
+    return update.run();
+}
+
+Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion,
+                                std::int64_t uptimeSeconds, std::int64_t policyVersion) {
+    const std::int64_t now = m_clock.nowUnixSeconds();
+    YAGURA_ASSIGN_OR_RETURN(auto update,
+                            m_db.prepare("UPDATE agents SET last_seen = ?, agent_version = ?, "
+                                         "uptime_seconds = ?, policy_version = ? WHERE id = ?"));
+    update.bind(1, now)
+        .bind(2, agentVersion)
+        .bind(3, uptimeSeconds)
+        .bind(4, policyVersion)
+        .bind(5, id);
+    YAGURA_TRY(update.run());
+    // SQLCipher 3.4 (Debian 12) is SQLite 3.15: no UPSERT, so insert-or-ignore then update.
+    YAGURA_ASSIGN_OR_RETURN(auto create,
+                            m_db.prepare("INSERT OR IGNORE INTO agent_checkins (agent_id, "
+                                         "hour_unix, count) VALUES (?, ?, 0)"));
+    create.bind(1, id).bind(2, now - now % 3600);
+    YAGURA_TRY(create.run());
+    YAGURA_ASSIGN_OR_RETURN(auto checkin,
+                            m_db.prepare("UPDATE agent_checkins SET count = count + 1 WHERE "
+                                         "agent_id = ? AND hour_unix = ?"));
+    checkin.bind(1, id).bind(2, now - now % 3600);
+    return checkin.run();
+}
+
+Result<std::pair<std::vector<AgentRecord>, std::uint32_t>>
+SiteStore::queryAgents(const AgentQuery& query) {
+    // States map to SQL conditions; "online"/"offline" split accepted agents by last contact.
+    std::vector<std::string> stateConditions;
+    for (const std::string& state : query.states) {
+        if (state == "online")
+            stateConditions.push_back("(state = 'accepted' AND last_seen >= :online)");
+        else if (state == "offline")
+            stateConditions.push_back("(state = 'accepted' AND last_seen < :online)");
+        else if (state == "pending" || state == "rejected" || state == "revoked" ||
+                 state == "accepted")
+            stateConditions.push_back("state = '" + state + "'");
+        else
+            return makeError(ErrorCode::InvalidArgument,
+                             "unknown state filter '" + state +
+                                 "' (use pending, online, offline, accepted, rejected, revoked)");
+    }
+    // ":online IS NOT NULL" keeps the parameter in the text when no state filter uses it.
+    std::string where = "WHERE :online IS NOT NULL AND (:search = '' OR hostname LIKE :pattern "
+                        "ESCAPE '\\' OR os LIKE "
+                        ":pattern ESCAPE '\\' OR group_name LIKE :pattern ESCAPE '\\' OR addresses "
+                        "LIKE :pattern ESCAPE '\\' OR machine_id LIKE :pattern ESCAPE '\\' OR "
+                        "CAST(id AS TEXT) = :search)";
+    if (!stateConditions.empty()) {
+        where += " AND (";
+        for (std::size_t i = 0; i < stateConditions.size(); ++i)
+            where += (i ? " OR " : "") + stateConditions[i];
+        where += ")";
+    }
+    // Named parameters are rewritten to positional ones so Statement stays minimal.
+    auto positional = [](std::string sql) {
+        auto replaceAll = [&sql](const std::string& from, const std::string& to) {
+            for (std::size_t pos = sql.find(from); pos != std::string::npos;
+                 pos = sql.find(from, pos + to.size()))
+                sql.replace(pos, from.size(), to);
+        };
+        replaceAll(":search", "?1");
+        replaceAll(":pattern", "?2");
+        replaceAll(":online", "?3");
+        return sql;
+    };
+    const std::string pattern = "%" + likeEscape(query.search) + "%";
+
+    YAGURA_ASSIGN_OR_RETURN(auto count,
+                            m_db.prepare(positional("SELECT count(*) FROM agents " + where)));
+    count.bind(1, query.search).bind(2, pattern).bind(3, query.onlineSince);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasCount, count.step());
+    const auto total = hasCount ? static_cast<std::uint32_t>(count.int64(0)) : 0u;
+
+    const std::string order = sortColumn(query.sort) + (query.descending ? " DESC" : " ASC") +
+                              ", id" + (query.descending ? " DESC" : " ASC");
+    YAGURA_ASSIGN_OR_RETURN(
+        auto select,
+        m_db.prepare(positional(std::string("SELECT ") + kAgentColumns + " FROM agents " + where +
+                                " ORDER BY " + order + " LIMIT ?4 OFFSET ?5")));
+    select.bind(1, query.search)
+        .bind(2, pattern)
+        .bind(3, query.onlineSince)
+        .bind(4, static_cast<std::int64_t>(query.limit))
+        .bind(5, static_cast<std::int64_t>(query.offset));
+    YAGURA_ASSIGN_OR_RETURN(auto agents, readAgents(select));
+    return std::make_pair(std::move(agents), total);
+}
+
+Status SiteStore::replaceInventory(std::int64_t agentId, const proto::InventorySnapshot& snapshot) {
+    YAGURA_ASSIGN_OR_RETURN(auto clear,
+                            m_db.prepare("DELETE FROM inventory_items WHERE agent_id = ?"));
+    clear.bind(1, agentId);
+    YAGURA_TRY(clear.run());
+    YAGURA_ASSIGN_OR_RETURN(auto insert,
+                            m_db.prepare("INSERT OR REPLACE INTO inventory_items (agent_id, kind, "
+                                         "item_key, body) VALUES (?, ?, ?, ?)"));
+    for (const auto& item : snapshot.items()) {
+        insert.reset();
+        insert.bind(1, agentId).bind(2, item.kind()).bind(3, item.key()).bindBlob(4, item.body());
+        YAGURA_TRY(insert.run());
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto update, m_db.prepare("UPDATE agents SET inventory_generation = ?, "
+                                                      "inventory_updated_at = ? WHERE id = ?"));
+    update.bind(1, static_cast<std::int64_t>(snapshot.generation()))
+        .bind(2, m_clock.nowUnixSeconds())
+        .bind(3, agentId);
+    YAGURA_TRY(update.run());
+    return updateHostSummary(agentId);
+}
+
+Status SiteStore::applyInventoryDelta(std::int64_t agentId, const proto::InventoryDelta& delta) {
+    YAGURA_ASSIGN_OR_RETURN(auto remove,
+                            m_db.prepare("DELETE FROM inventory_items WHERE agent_id = ? AND "
+                                         "kind = ? AND item_key = ?"));
+    for (const auto& key : delta.removed()) {
+        remove.reset();
+        remove.bind(1, agentId).bind(2, key.kind()).bind(3, key.key());
+        YAGURA_TRY(remove.run());
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto upsert,
+                            m_db.prepare("INSERT OR REPLACE INTO inventory_items (agent_id, kind, "
+                                         "item_key, body) VALUES (?, ?, ?, ?)"));
+    for (const auto& item : delta.upserted()) {
+        upsert.reset();
+        upsert.bind(1, agentId).bind(2, item.kind()).bind(3, item.key()).bindBlob(4, item.body());
+        YAGURA_TRY(upsert.run());
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto update, m_db.prepare("UPDATE agents SET inventory_generation = ?, "
+                                                      "inventory_updated_at = ? WHERE id = ?"));
+    update.bind(1, static_cast<std::int64_t>(delta.generation()))
+        .bind(2, m_clock.nowUnixSeconds())
+        .bind(3, agentId);
+    YAGURA_TRY(update.run());
+    return updateHostSummary(agentId);
+}
+
+Result<std::vector<proto::InventoryItem>> SiteStore::inventoryItems(std::int64_t agentId) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT kind, item_key, body FROM inventory_items WHERE "
+                                         "agent_id = ? ORDER BY kind, item_key"));
+    query.bind(1, agentId);
+    std::vector<proto::InventoryItem> items;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return items;
+        proto::InventoryItem item;
+        item.set_kind(static_cast<proto::InventoryKind>(query.int64(0)));
+        item.set_key(query.text(1));
+        item.set_body(query.blob(2));
+        items.push_back(std::move(item));
+    }
+}
+
+Status SiteStore::updateHostSummary(std::int64_t agentId) {
+    YAGURA_ASSIGN_OR_RETURN(auto host,
+                            m_db.prepare("SELECT body FROM inventory_items WHERE agent_id = ? AND "
+                                         "kind = ?"));
+    host.bind(1, agentId).bind(2, static_cast<std::int64_t>(proto::KIND_HOST));
+    YAGURA_ASSIGN_OR_RETURN(const bool hasHost, host.step());
+    proto::HostInfo info;
+    if (hasHost)
+        info.ParseFromString(host.blob(0));
+
+    YAGURA_ASSIGN_OR_RETURN(auto interfaces,
+                            m_db.prepare("SELECT body FROM inventory_items WHERE agent_id = ? AND "
+                                         "kind = ? ORDER BY item_key"));
+    interfaces.bind(1, agentId).bind(2, static_cast<std::int64_t>(proto::KIND_INTERFACE));
+    std::string addresses;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, interfaces.step());
+        if (!hasRow)
+            break;
+        proto::NetworkInterface nic;
+        if (!nic.ParseFromString(interfaces.blob(0)) || nic.loopback())
+            continue;
+        for (const auto& address : nic.addresses()) {
+            if (address.family() != "inet")
+                continue;
+            if (!addresses.empty())
+                addresses += ", ";
+            addresses += address.address();
+        }
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto update,
+                            m_db.prepare("UPDATE agents SET hostname = CASE WHEN ?1 = '' THEN "
+                                         "hostname ELSE ?1 END, os = CASE WHEN ?2 = '' THEN os "
+                                         "ELSE ?2 END, machine_id = CASE WHEN ?3 = '' THEN "
+                                         "machine_id ELSE ?3 END, addresses = ?4 WHERE id = ?5"));
+    update.bind(1, info.hostname())
+        .bind(2, info.os().pretty_name())
+        .bind(3, info.machine_id())
+        .bind(4, addresses)
+        .bind(5, agentId);
+    return update.run();
+}
+
+Status SiteStore::insertToken(const TokenRecord& token, const std::string& createdBy) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto insert,
+        m_db.prepare("INSERT INTO enrolment_tokens (id, secret_hash, created_at, expires_at, "
+                     "uses_allowed, uses_count, group_name, auto_accept, created_by) VALUES "
+                     "(?, ?, ?, ?, ?, 0, ?, ?, ?)"));
+    insert.bind(1, token.id)
+        .bindBlob(2, token.secretHash)
+        .bind(3, token.createdAt)
+        .bind(4, token.expiresAt)
+        .bind(5, token.usesAllowed)
+        .bind(6, token.group)
+        .bind(7, std::int64_t{token.autoAccept ? 1 : 0})
+        .bind(8, createdBy);
+    return insert.run();
+}
+
+Result<std::optional<TokenRecord>> SiteStore::tokenById(const std::string& id) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT id, secret_hash, created_at, expires_at, "
+                                         "uses_allowed, uses_count, group_name, auto_accept FROM "
+                                         "enrolment_tokens WHERE id = ?"));
+    query.bind(1, id);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+    if (!hasRow)
+        return std::optional<TokenRecord>{};
+    TokenRecord token;
+    token.id = query.text(0);
+    token.secretHash = query.blob(1);
+    token.createdAt = query.int64(2);
+    token.expiresAt = query.int64(3);
+    token.usesAllowed = query.int64(4);
+    token.usesCount = query.int64(5);
+    token.group = query.text(6);
+    token.autoAccept = query.int64(7) != 0;
+    return std::optional<TokenRecord>(std::move(token));
+}
+
+Status SiteStore::consumeTokenUse(const std::string& id) {
+    YAGURA_ASSIGN_OR_RETURN(auto update,
+                            m_db.prepare("UPDATE enrolment_tokens SET uses_count = uses_count + 1 "
+                                         "WHERE id = ? AND uses_count < uses_allowed"));
+    update.bind(1, id);
+    YAGURA_TRY(update.run());
+    if (m_db.changes() != 1)
+        return makeError(ErrorCode::Exhausted, "the enrolment token has been used up");
+    return success();
+}
+
+Status SiteStore::insertUser(const UserRecord& user) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto insert, m_db.prepare("INSERT INTO users (name, role, password_hash, disabled, "
+                                  "created_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    const std::int64_t now = m_clock.nowUnixSeconds();
+    insert.bind(1, user.name)
+        .bind(2, roleName(user.role))
+        .bind(3, user.passwordHash)
+        .bind(4, std::int64_t{user.disabled ? 1 : 0})
+        .bind(5, now)
+        .bind(6, now);
+    auto status = insert.run();
+    if (!status.ok() && status.error().code == ErrorCode::Conflict)
+        return makeError(ErrorCode::AlreadyExists, "user '" + user.name + "' already exists");
+    return status;
+}
+
+Result<std::optional<UserRecord>> SiteStore::userByName(const std::string& name) {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare("SELECT name, role, password_hash, disabled "
+                                                     "FROM users WHERE name = ?"));
+    query.bind(1, name);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+    if (!hasRow)
+        return std::optional<UserRecord>{};
+    UserRecord user;
+    user.name = query.text(0);
+    user.role = parseRole(query.text(1)).value_or(Role::Auditor);
+    user.passwordHash = query.text(2);
+    user.disabled = query.int64(3) != 0;
+    return std::optional<UserRecord>(std::move(user));
+}
+
+} // namespace yagura::server

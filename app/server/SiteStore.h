@@ -1,0 +1,117 @@
+#pragma once
+
+#include "common/Clock.h"
+#include "common/Result.h"
+#include "proto/agent.pb.h"
+#include "proto/operator.pb.h"
+#include "server/AuditLog.h"
+#include "store/Database.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace yagura::server {
+
+enum class AgentState { Pending, Accepted, Rejected, Revoked };
+std::string_view agentStateName(AgentState state);
+std::optional<AgentState> parseAgentState(std::string_view name);
+
+struct AgentRecord {
+    std::int64_t id = 0;
+    std::string publicKey;
+    AgentState state = AgentState::Pending;
+    std::string hostname;
+    std::string machineId;
+    std::string os;
+    std::string group;
+    std::string agentVersion;
+    std::int64_t enrolledAt = 0;
+    std::int64_t lastSeen = 0;
+    std::int64_t uptimeSeconds = 0;
+    std::int64_t policyVersion = 0;
+    std::int64_t inventoryGeneration = 0;
+    std::int64_t inventoryUpdatedAt = 0;
+    std::string addresses;
+};
+
+struct TokenRecord {
+    std::string id;
+    std::string secretHash;
+    std::int64_t createdAt = 0;
+    std::int64_t expiresAt = 0;
+    std::int64_t usesAllowed = 0;
+    std::int64_t usesCount = 0;
+    std::string group;
+    bool autoAccept = false;
+};
+
+enum class Role { Admin, Analyst, Auditor };
+std::string_view roleName(Role role);
+std::optional<Role> parseRole(std::string_view name);
+
+struct UserRecord {
+    std::string name;
+    Role role = Role::Auditor;
+    std::string passwordHash;
+    bool disabled = false;
+};
+
+struct AgentQuery {
+    std::uint32_t offset = 0;
+    std::uint32_t limit = 200;
+    proto::AgentSortKey sort = proto::SORT_ID;
+    bool descending = false;
+    std::string search;
+    std::vector<std::string> states; // pending | online | offline | rejected | revoked
+    std::int64_t onlineSince = 0;    // last_seen at or after this counts as online
+};
+
+// Every SQL statement of the site server lives here, behind one interface, so another store
+// backend stays possible.
+class SiteStore {
+public:
+    SiteStore(store::Database db, const Clock& clock);
+
+    static Result<SiteStore> open(const std::filesystem::path& path, const store::StoreKey& key,
+                                  const Clock& clock, store::OpenMode mode);
+
+    store::Database& database() { return m_db; }
+    const Clock& clock() const { return m_clock; }
+
+    // Agents
+    Result<std::vector<AgentRecord>> allAgents();
+    Result<std::optional<AgentRecord>> agentById(std::int64_t id);
+    Result<std::optional<AgentRecord>> agentByKey(const std::string& publicKeyZ85);
+    Result<std::int64_t> insertAgent(const AgentRecord& agent, const std::string& tokenId);
+    Status setAgentState(std::int64_t id, AgentState state);
+    Status recordContact(std::int64_t id, const std::string& agentVersion,
+                         std::int64_t uptimeSeconds, std::int64_t policyVersion);
+    Result<std::pair<std::vector<AgentRecord>, std::uint32_t>> queryAgents(const AgentQuery& query);
+
+    // Inventory
+    Status replaceInventory(std::int64_t agentId, const proto::InventorySnapshot& snapshot);
+    Status applyInventoryDelta(std::int64_t agentId, const proto::InventoryDelta& delta);
+    Result<std::vector<proto::InventoryItem>> inventoryItems(std::int64_t agentId);
+
+    // Enrolment tokens
+    Status insertToken(const TokenRecord& token, const std::string& createdBy);
+    Result<std::optional<TokenRecord>> tokenById(const std::string& id);
+    Status consumeTokenUse(const std::string& id);
+
+    // Users
+    Status insertUser(const UserRecord& user);
+    Result<std::optional<UserRecord>> userByName(const std::string& name);
+
+    // Audit
+    Status audit(const AuditRecord& record) { return AuditLog::append(m_db, m_clock, record); }
+
+private:
+    Status updateHostSummary(std::int64_t agentId);
+
+    store::Database m_db;
+    const Clock& m_clock;
+};
+
+} // namespace yagura::server
