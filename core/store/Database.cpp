@@ -6,18 +6,24 @@
 #include <sqlcipher/sqlite3.h>
 
 #include <cstring>
-#include <fstream>
 
 namespace yagura::store {
 
 namespace {
 constexpr char kPlaintextHeader[] = "SQLite format 3";
 
-bool fileLooksPlaintext(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
+// Reads the file header through SQLite's own file handle. Opening the file separately would be
+// a bug: closing any descriptor of a file drops every POSIX lock the process holds on it, which
+// silently breaks SQLite's locking for all connections of the process.
+bool fileLooksPlaintext(sqlite3* db) {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        file == nullptr || file->pMethods == nullptr)
+        return false;
     char header[16] = {};
-    in.read(header, sizeof header);
-    return in.gcount() == sizeof header && std::memcmp(header, kPlaintextHeader, 16) == 0;
+    if (file->pMethods->xRead(file, header, sizeof header, 0) != SQLITE_OK)
+        return false; // empty or short file: nothing written yet
+    return std::memcmp(header, kPlaintextHeader, sizeof header) == 0;
 }
 } // namespace
 
@@ -51,10 +57,6 @@ Result<Database> Database::open(const std::filesystem::path& path, const StoreKe
     const bool exists = std::filesystem::exists(path, ec);
     if (!exists && mode == OpenMode::MustExist)
         return makeError(ErrorCode::NotFound, "store " + path.string() + " does not exist");
-    if (exists && fileLooksPlaintext(path))
-        return makeError(ErrorCode::Corrupt, "store " + path.string() +
-                                                 " is an unencrypted SQLite file; refusing to "
-                                                 "use it");
     if (key.secret.empty())
         return makeError(ErrorCode::InvalidArgument, "the store key is empty");
 
@@ -66,6 +68,10 @@ Result<Database> Database::open(const std::filesystem::path& path, const StoreKe
     if (rc != SQLITE_OK)
         return makeError(ErrorCode::Io, "cannot open store " + path.string() + ": " +
                                             (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    if (exists && fileLooksPlaintext(raw))
+        return makeError(ErrorCode::Corrupt, "store " + path.string() +
+                                                 " is an unencrypted SQLite file; refusing to "
+                                                 "use it");
 
     // The raw key form x'<64 hex>' bypasses the KDF: the key file already holds 256 random bits.
     const std::string keyText =
@@ -99,7 +105,7 @@ Result<Database> Database::open(const std::filesystem::path& path, const StoreKe
                        "(id = 1), created_at INTEGER NOT NULL);"
                        "INSERT OR IGNORE INTO store_identity VALUES (1, strftime('%s','now'));"));
     YAGURA_TRY(db.checkpoint());
-    if (fileLooksPlaintext(path))
+    if (fileLooksPlaintext(raw))
         return makeError(ErrorCode::Crypto,
                          "store " + path.string() + " was written unencrypted; refusing to use it");
     return db;

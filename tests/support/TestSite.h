@@ -1,0 +1,151 @@
+#pragma once
+
+// An in-process site for tests: a real server (real SQLCipher store, real CURVE endpoints on
+// loopback wildcard ports, real ZAP) on its own thread, driven by a ManualClock.
+
+#include "common/Clock.h"
+#include "common/Files.h"
+#include "crypto/CurveKeys.h"
+#include "crypto/EnrolmentToken.h"
+#include "net/Zmq.h"
+#include "proto/Envelope.h"
+#include "proto/InventoryItems.h"
+#include "server/Server.h"
+#include "server/Site.h"
+
+#include <QTemporaryDir>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+namespace yagura::testing {
+
+inline const char* kAdminPassword = "correct horse battery staple";
+
+class TestSite {
+public:
+    explicit TestSite(std::int64_t agentMaxMessageBytes = 16 << 20) {
+        m_layout.dataDir = std::filesystem::path(m_dir.path().toStdString()) / "site";
+        const auto passwordFile = std::filesystem::path(m_dir.path().toStdString()) / "admin.pw";
+        (void)files::writeFileAtomic(passwordFile, kAdminPassword, 0600);
+        server::InitOptions init;
+        init.dataDir = m_layout.dataDir;
+        init.adminPasswordFile = passwordFile;
+        auto result = server::initSite(init, m_clock);
+        if (!result.ok())
+            qFatal("initSite failed: %s", result.error().message.c_str());
+        server::ServerOptions options;
+        options.layout = m_layout;
+        options.config.agentBind = {"tcp://127.0.0.1:*"};
+        options.config.enrolBind = {"tcp://127.0.0.1:*"};
+        options.config.operatorBind = {"tcp://127.0.0.1:*"};
+        options.config.heartbeatIntervalSeconds = 30;
+        options.clock = &m_clock;
+        options.agentMaxMessageBytes = agentMaxMessageBytes;
+        auto created = server::Server::create(options);
+        if (!created.ok())
+            qFatal("Server::create failed: %s", created.error().message.c_str());
+        m_server = std::move(created).value();
+        if (auto started = m_server->start(); !started.ok())
+            qFatal("Server::start failed: %s", started.error().message.c_str());
+        m_thread = std::thread([this] { (void)m_server->run(m_stop); });
+    }
+
+    ~TestSite() { stop(); }
+
+    void stop() {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+        m_server.reset();
+    }
+
+    ManualClock& clock() { return m_clock; }
+    const server::SiteLayout& layout() const { return m_layout; }
+    const server::RuntimeEndpoints& endpoints() const { return m_server->endpoints(); }
+    crypto::CurvePublicKey serverKey() const { return m_server->publicKey(); }
+
+    // A second store connection, as the CLI uses while the server runs.
+    server::SiteStore openStore() {
+        auto store = server::openSiteStore(m_layout, m_clock);
+        if (!store.ok())
+            qFatal("openSiteStore failed: %s", store.error().message.c_str());
+        return std::move(store).value();
+    }
+
+    std::string createToken(bool autoAccept, std::int64_t uses = 1,
+                            std::chrono::seconds validFor = std::chrono::hours{1}) {
+        auto store = openStore();
+        server::TokenOptions options;
+        options.agentEndpoints = endpoints().agent;
+        options.enrolEndpoints = endpoints().enrol;
+        options.autoAccept = autoAccept;
+        options.uses = uses;
+        options.validFor = validFor;
+        options.createdBy = "test";
+        auto token = server::createEnrolmentToken(m_layout, store, options);
+        if (!token.ok())
+            qFatal("createEnrolmentToken failed: %s", token.error().message.c_str());
+        return *token;
+    }
+
+    QString path() const { return m_dir.path(); }
+
+private:
+    QTemporaryDir m_dir;
+    ManualClock m_clock{std::chrono::system_clock::now()};
+    server::SiteLayout m_layout;
+    std::unique_ptr<server::Server> m_server;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+// One request/reply over a raw CURVE DEALER: what a (possibly hostile) peer can send.
+class RawPeer {
+public:
+    RawPeer(net::Context& context, const crypto::CurvePublicKey& serverKey,
+            const std::string& endpoint, std::string routingId = {},
+            std::optional<crypto::CurveKeyPair> keys = {})
+        : m_keys(keys ? std::move(*keys) : *crypto::CurveKeyPair::generate()) {
+        net::CurveClientOptions options;
+        options.clientKeys = &m_keys;
+        options.serverKey = serverKey;
+        options.routingId = std::move(routingId);
+        m_socket.emplace(std::move(net::Socket::curveDealer(context, options)).value());
+        (void)m_socket->enableMonitor(context);
+        (void)m_socket->connect(endpoint);
+    }
+
+    // The reply's payload, or empty on timeout.
+    std::string request(const std::string& payload,
+                        std::chrono::milliseconds timeout = std::chrono::milliseconds{5000}) {
+        auto sent = m_socket->send({payload});
+        if (!sent.ok() || !*sent)
+            return {};
+        auto reply = m_socket->receive(timeout);
+        if (!reply.ok() || !*reply)
+            return {};
+        return (*reply)->frames.back();
+    }
+
+    // True once the monitor reports the event within `timeout`.
+    bool waitForEvent(net::MonitorEvent wanted, std::chrono::milliseconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            auto event = m_socket->nextMonitorEvent(std::chrono::milliseconds{100});
+            if (event && *event == wanted)
+                return true;
+        }
+        return false;
+    }
+
+    const crypto::CurveKeyPair& keys() const { return m_keys; }
+    net::Socket& socket() { return *m_socket; }
+
+private:
+    crypto::CurveKeyPair m_keys;
+    std::optional<net::Socket> m_socket;
+};
+
+} // namespace yagura::testing
