@@ -145,11 +145,17 @@ Result<AuditVerification> AuditLog::verify(store::Database& db) {
     YAGURA_ASSIGN_OR_RETURN(const bool hasHead, head.step());
     const std::uint64_t headSeq = hasHead ? static_cast<std::uint64_t>(head.int64(0)) : 0;
     const std::string headHash = hasHead ? head.text(1) : kGenesisHash;
-    if (headSeq != expectedSeq - 1 || headHash != expectedPrev)
-        broken(std::min(headSeq, expectedSeq - 1) + 1,
-               "the log ends at entry " + std::to_string(expectedSeq - 1) +
-                   " but its recorded head is entry " + std::to_string(headSeq) +
-                   " (newest entries deleted)");
+    const std::uint64_t lastSeq = expectedSeq - 1;
+    if (headSeq > lastSeq)
+        broken(lastSeq + 1, "the log ends at entry " + std::to_string(lastSeq) +
+                                " but its recorded head is entry " + std::to_string(headSeq) +
+                                " (newest entries deleted)");
+    else if (headSeq < lastSeq)
+        broken(headSeq + 1, "entries after " + std::to_string(headSeq) +
+                                " are not anchored by the recorded head (appended outside Yagura)");
+    else if (headHash != expectedPrev)
+        broken(lastSeq, "entry " + std::to_string(lastSeq) +
+                            " does not match the recorded head (rewritten)");
     return result;
 }
 

@@ -93,10 +93,18 @@ CREATE TABLE agent_checkins (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<store::Migration, 3> kMigrations{{
+constexpr std::string_view kVersion4 = R"sql(
+-- INSERT OR REPLACE would otherwise rewrite an entry without firing the DELETE trigger.
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+constexpr std::array<store::Migration, 4> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4},
 }};
 } // namespace
 

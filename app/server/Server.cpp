@@ -75,7 +75,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
 
 Server::Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys)
     : m_options(std::move(options)), m_clock(*m_options.clock), m_store(std::move(store)),
-      m_keys(std::move(keys)), m_enrolPerPeer(m_clock, 10, 0.2), m_enrolGlobal(m_clock, 100, 20) {
+      m_keys(std::move(keys)), m_enrolPerPeer(m_clock, m_options.config.enrolBurstPerPeer,
+                                              m_options.config.enrolPerMinutePerPeer / 60.0),
+      m_enrolGlobal(m_clock, 100, 20) {
     OperatorSettings settings;
     settings.sessionIdle = std::chrono::minutes{m_options.config.sessionIdleMinutes};
     settings.sessionMax = std::chrono::hours{m_options.config.sessionMaxHours};

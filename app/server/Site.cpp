@@ -54,6 +54,9 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
             value.value("heartbeat_interval_seconds", config.heartbeatIntervalSeconds);
         config.sessionIdleMinutes = value.value("session_idle_minutes", config.sessionIdleMinutes);
         config.sessionMaxHours = value.value("session_max_hours", config.sessionMaxHours);
+        config.enrolBurstPerPeer = value.value("enrol_burst_per_peer", config.enrolBurstPerPeer);
+        config.enrolPerMinutePerPeer =
+            value.value("enrol_per_minute_per_peer", config.enrolPerMinutePerPeer);
     } catch (const json::exception& error) {
         return makeError(ErrorCode::Corrupt, layout.config().string() +
                                                  " has a value of the wrong type: " + error.what());
@@ -72,6 +75,8 @@ Status saveServerConfig(const SiteLayout& layout, const ServerConfig& config) {
         {"heartbeat_interval_seconds", config.heartbeatIntervalSeconds},
         {"session_idle_minutes", config.sessionIdleMinutes},
         {"session_max_hours", config.sessionMaxHours},
+        {"enrol_burst_per_peer", config.enrolBurstPerPeer},
+        {"enrol_per_minute_per_peer", config.enrolPerMinutePerPeer},
     };
     return files::writeFileAtomic(layout.config(), value.dump(2) + "\n", 0600);
 }

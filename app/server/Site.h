@@ -35,6 +35,10 @@ struct ServerConfig {
     std::uint32_t heartbeatIntervalSeconds = 30;
     std::uint32_t sessionIdleMinutes = 30;
     std::uint32_t sessionMaxHours = 12;
+    // Enrolment attempts per peer address: a burst, then a steady rate. Raise them for mass
+    // enrolment through a NAT or relay.
+    std::uint32_t enrolBurstPerPeer = 10;
+    std::uint32_t enrolPerMinutePerPeer = 12;
 };
 
 Result<ServerConfig> loadServerConfig(const SiteLayout& layout);

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <iostream>
 #include <pwd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace yagura;
@@ -194,6 +196,13 @@ int runUserAdd(const std::string& dataDir, const std::string& name, const std::s
 } // namespace
 
 int main(int argc, char** argv) {
+    ::umask(077);
+    // One descriptor per connected agent: take the whole hard limit the system allows.
+    if (rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
     CLI::App app{"yagura-server: the Yagura site engine"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("yagura-server ") + kVersion);

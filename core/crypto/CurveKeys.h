@@ -15,7 +15,8 @@ public:
     const std::string& z85() const { return m_z85; }
     // Raw 32 bytes.
     std::string raw() const;
-    // SHA-256 of the raw key as hex in groups of four, for people to compare by eye or phone.
+    // The first 128 bits of SHA-256 of the raw key, as eight groups of four hex digits, for
+    // people to compare by eye or over the phone.
     std::string fingerprint() const;
     bool operator==(const CurvePublicKey&) const = default;
 

@@ -32,6 +32,10 @@ bool parseUnsigned(std::string_view text, unsigned& value) {
 } // namespace
 
 Result<std::string> hashPassword(std::string_view password, ScryptParameters parameters) {
+    // The same bounds verifyPassword accepts, so every hash made here can be checked later.
+    if (parameters.logN < 10 || parameters.logN > 22 || parameters.r == 0 || parameters.r > 32 ||
+        parameters.p == 0 || parameters.p > 16)
+        return makeError(ErrorCode::InvalidArgument, "scrypt parameters out of range");
     YAGURA_ASSIGN_OR_RETURN(const std::string salt, randomBytes(16));
     YAGURA_ASSIGN_OR_RETURN(const std::string key, deriveKey(password, salt, parameters));
     return "$scrypt$ln=" + std::to_string(parameters.logN) + ",r=" + std::to_string(parameters.r) +

@@ -98,6 +98,8 @@ Result<Database> Database::open(const std::filesystem::path& path, const StoreKe
     YAGURA_TRY(db.exec("PRAGMA synchronous = FULL;"));
     YAGURA_TRY(db.exec("PRAGMA foreign_keys = ON;"));
     YAGURA_TRY(db.exec("PRAGMA secure_delete = ON;"));
+    // REPLACE then fires DELETE triggers, so append-only tables cannot be rewritten that way.
+    YAGURA_TRY(db.exec("PRAGMA recursive_triggers = ON;"));
     sqlite3_busy_timeout(raw, 10000);
 
     // Self-check on the file itself: after the first write the header must be ciphertext.
@@ -251,10 +253,11 @@ Result<bool> Statement::step() {
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    const ErrorCode code = (rc == SQLITE_CONSTRAINT) ? ErrorCode::Conflict
-                           : (rc == SQLITE_FULL)     ? ErrorCode::Io
-                                                     : ErrorCode::Io;
-    return makeError(code, std::string("store: ") + sqlite3_errmsg(m_db));
+    if (rc == SQLITE_CONSTRAINT)
+        return makeError(ErrorCode::Conflict, std::string("store: ") + sqlite3_errmsg(m_db));
+    if (rc == SQLITE_FULL)
+        return makeError(ErrorCode::Io, "store: the disk is full; nothing was written");
+    return makeError(ErrorCode::Io, std::string("store: ") + sqlite3_errmsg(m_db));
 }
 
 Status Statement::run() {

@@ -173,14 +173,15 @@ private slots:
             {}, [](const proto::InventorySnapshot&) { return success(); });
         QVERIFY(driveUntil(session, [&] { return session.state() == AgentSession::State::Ready; }));
         auto admin = std::move(client::OperatorClient::create(
-            {site.endpoints().operatorApi.front(), site.serverKey()}))
+                                   {site.endpoints().operatorApi.front(), site.serverKey()}))
                          .value();
         QVERIFY(admin->login("admin", kAdminPassword).ok());
         proto::OperatorRequest revoke;
         revoke.mutable_agent_action()->set_agent_id(static_cast<std::uint64_t>(agent.id));
         revoke.mutable_agent_action()->set_action(proto::REVOKE);
         QVERIFY(admin->call(revoke).ok());
-        QVERIFY(driveUntil(session, [&] { return session.state() == AgentSession::State::Revoked; }));
+        QVERIFY(
+            driveUntil(session, [&] { return session.state() == AgentSession::State::Revoked; }));
     }
 
     void unansweredHelloBacksOffAndRetries() {

@@ -46,7 +46,9 @@ QByteArray fileDigest(const QString& path) {
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
 }
 
-bool isOneLine(const QString& text) { return text.trimmed().count('\n') == 0 && !text.trimmed().isEmpty(); }
+bool isOneLine(const QString& text) {
+    return text.trimmed().count('\n') == 0 && !text.trimmed().isEmpty();
+}
 } // namespace
 
 class TestEndToEnd : public QObject {
@@ -104,9 +106,9 @@ private slots:
         m_env.insert("YAGURA_CTL_SESSION", m_dir.filePath("ctl-session.json"));
         m_env.insert("YAGURA_LOG_LEVEL", "warn");
 
-        const Run init = run(serverBin(), {"init", "--data-dir", m_site, "--admin-password-file",
-                                           m_passwordFile},
-                             m_env);
+        const Run init =
+            run(serverBin(),
+                {"init", "--data-dir", m_site, "--admin-password-file", m_passwordFile}, m_env);
         QVERIFY2(init.exitCode == 0, qPrintable(init.err));
         QVERIFY(init.out.contains("Server key fingerprint"));
 
@@ -120,9 +122,10 @@ private slots:
                                  15000);
         QVERIFY2(m_server.readLine().contains("listening"), "the server did not start");
 
-        const Run login = run(ctl(), {"--data-dir", m_site, "login", "--user", "admin",
-                                      "--password-file", m_passwordFile},
-                              m_env);
+        const Run login = run(
+            ctl(),
+            {"--data-dir", m_site, "login", "--user", "admin", "--password-file", m_passwordFile},
+            m_env);
         QVERIFY2(login.exitCode == 0, qPrintable(login.err));
     }
 
@@ -141,7 +144,8 @@ private slots:
         const QString token = createToken(true);
         QVERIFY(token.startsWith("YGT1."));
         const QString stateDir = m_dir.filePath("agent1");
-        const Run enrol = run(agentBin(), {"enroll", "--token", token, "--state-dir", stateDir}, m_env);
+        const Run enrol =
+            run(agentBin(), {"enroll", "--token", token, "--state-dir", stateDir}, m_env);
         QVERIFY2(enrol.exitCode == 0, qPrintable(enrol.err));
         QVERIFY(enrol.out.contains("accepted"));
         QCOMPARE(QFileInfo(stateDir + "/agent.key").permissions() &
@@ -150,10 +154,9 @@ private slots:
         startAgent(stateDir);
 
         QJsonObject asset;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (asset = ctlJson({"assets", "show", "1", "--json"}),
-             asset["inventory"].toObject()["packages"].toArray().size() > 0),
-            30000);
+        QTRY_VERIFY_WITH_TIMEOUT((asset = ctlJson({"assets", "show", "1", "--json"}),
+                                  asset["inventory"].toObject()["packages"].toArray().size() > 0),
+                                 30000);
         const QJsonObject inventory = asset["inventory"].toObject();
         const QJsonObject host = inventory["host"].toObject();
 
@@ -165,7 +168,8 @@ private slots:
         // Package count equals what dpkg reports installed.
         const Run dpkg = run("dpkg-query", {"-W", "-f=${db:Status-Status}\\n"});
         QCOMPARE(dpkg.exitCode, 0);
-        const auto installed = dpkg.out.split('\n').filter(QRegularExpression("^installed$")).size();
+        const auto installed =
+            dpkg.out.split('\n').filter(QRegularExpression("^installed$")).size();
         const Run ii = run("sh", {"-c", "dpkg -l | grep -c '^ii'"});
         QCOMPARE(inventory["packages"].toArray().size(), installed);
         QCOMPARE(QString::number(installed), ii.out.trimmed()); // no held packages here
@@ -207,14 +211,14 @@ private slots:
 
     void pendingAgentIsAcceptedByAnOperator() {
         const QString stateDir = m_dir.filePath("agent2");
-        const Run enrol = run(agentBin(), {"enroll", "--token", createToken(false), "--state-dir",
-                                           stateDir},
-                              m_env);
+        const Run enrol = run(
+            agentBin(), {"enroll", "--token", createToken(false), "--state-dir", stateDir}, m_env);
         QVERIFY2(enrol.exitCode == 0, qPrintable(enrol.err));
         QVERIFY(enrol.out.contains("pending"));
         startAgent(stateDir);
 
-        QJsonArray agents = ctlJson({"agents", "list", "--json", "--state", "pending"})["agents"].toArray();
+        QJsonArray agents =
+            ctlJson({"agents", "list", "--json", "--state", "pending"})["agents"].toArray();
         QCOMPARE(agents.size(), 1);
         const QString id = agents.first().toObject()["id"].toVariant().toString();
         QVERIFY(!agents.first().toObject()["key_fingerprint"].toString().isEmpty());
@@ -222,7 +226,8 @@ private slots:
         QVERIFY2(accept.exitCode == 0, qPrintable(accept.err));
         QVERIFY(accept.out.contains("accepted"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            ctlJson({"agents", "list", "--json", "--state", "online"})["agents"].toArray().size() == 2,
+            ctlJson({"agents", "list", "--json", "--state", "online"})["agents"].toArray().size() ==
+                2,
             30000);
     }
 
@@ -244,12 +249,12 @@ private slots:
             QVERIFY(result.exitCode != 0);
             QVERIFY2(isOneLine(result.err), qPrintable(result.err));
         }
-        const Run badDuration = run(serverBin(), {"token", "create", "--data-dir", m_site,
-                                                  "--expires", "soon"},
-                                    m_env);
+        const Run badDuration =
+            run(serverBin(), {"token", "create", "--data-dir", m_site, "--expires", "soon"}, m_env);
         QVERIFY(badDuration.exitCode != 0);
         QVERIFY(isOneLine(badDuration.err));
-        const Run noSite = run(serverBin(), {"run", "--data-dir", m_dir.filePath("nothing")}, m_env);
+        const Run noSite =
+            run(serverBin(), {"run", "--data-dir", m_dir.filePath("nothing")}, m_env);
         QVERIFY(noSite.exitCode != 0);
         QVERIFY(isOneLine(noSite.err));
         QVERIFY(!QDir(m_dir.filePath("nothing")).exists());
@@ -261,7 +266,8 @@ private slots:
         corrupt[20] = corrupt[20] == 'A' ? 'B' : 'A';
         const QString stateDir = m_dir.filePath("agent-corrupt");
         for (const QString& bad : {corrupt, token.left(token.size() / 2), QString("hello")}) {
-            const Run result = run(agentBin(), {"enroll", "--token", bad, "--state-dir", stateDir}, m_env);
+            const Run result =
+                run(agentBin(), {"enroll", "--token", bad, "--state-dir", stateDir}, m_env);
             QVERIFY(result.exitCode != 0);
             QVERIFY2(isOneLine(result.err), qPrintable(result.err));
             QVERIFY2(result.err.contains("corrupt"), qPrintable(result.err));
@@ -272,9 +278,10 @@ private slots:
     void unreachableServerIsAClearError() {
         // A token naming a port nothing listens on: enrolment fails cleanly.
         const QString stateDir = m_dir.filePath("agent-unreachable");
-        const Run result = run(ctl(), {"--server", "tcp://127.0.0.1:9", "--server-key",
-                                       "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", "--user",
-                                       "admin", "--password-file", m_passwordFile, "agents", "list"},
+        const Run result = run(ctl(),
+                               {"--server", "tcp://127.0.0.1:9", "--server-key",
+                                "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7", "--user", "admin",
+                                "--password-file", m_passwordFile, "agents", "list"},
                                m_env);
         QVERIFY(result.exitCode != 0);
         QVERIFY2(isOneLine(result.err), qPrintable(result.err));
@@ -283,9 +290,8 @@ private slots:
 
     void wrongStoreKeyIsRefusedAndChangesNothing() {
         const QString other = m_dir.filePath("site-wrongkey");
-        QVERIFY(run(serverBin(), {"init", "--data-dir", other, "--admin-password-file",
-                                  m_passwordFile},
-                    m_env)
+        QVERIFY(run(serverBin(),
+                    {"init", "--data-dir", other, "--admin-password-file", m_passwordFile}, m_env)
                     .exitCode == 0);
         QFile key(other + "/store.key");
         QVERIFY(key.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -294,9 +300,11 @@ private slots:
         const QByteArray before = fileDigest(other + "/site.db");
         const Run result = run(serverBin(), {"token", "create", "--data-dir", other}, m_env);
         QVERIFY(result.exitCode != 0);
-        QVERIFY2(isOneLine(result.err) && result.err.contains("key is wrong"), qPrintable(result.err));
+        QVERIFY2(isOneLine(result.err) && result.err.contains("key is wrong"),
+                 qPrintable(result.err));
         QCOMPARE(fileDigest(other + "/site.db"), before);
-        QVERIFY(!QFile::exists(other + "/site.db-wal") || QFileInfo(other + "/site.db-wal").size() == 0);
+        QVERIFY(!QFile::exists(other + "/site.db-wal") ||
+                QFileInfo(other + "/site.db-wal").size() == 0);
 
         QFile::remove(other + "/store.key");
         const Run missing = run(serverBin(), {"token", "create", "--data-dir", other}, m_env);

@@ -13,7 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 std::unique_ptr<client::OperatorClient> connectClient(TestSite& site) {
-    return std::move(client::OperatorClient::create({site.endpoints().operatorApi.front(), site.serverKey()})).value();
+    return std::move(client::OperatorClient::create(
+                         {site.endpoints().operatorApi.front(), site.serverKey()}))
+        .value();
 }
 
 void addUser(TestSite& site, const std::string& name, server::Role role) {

@@ -254,7 +254,7 @@ private slots:
         QVERIFY(protocol::unpack(agent.request(hello())).ok());
 
         auto admin = std::move(client::OperatorClient::create(
-            {site.endpoints().operatorApi.front(), site.serverKey()}))
+                                   {site.endpoints().operatorApi.front(), site.serverKey()}))
                          .value();
         QVERIFY(admin->login("admin", kAdminPassword).ok());
         auto store = site.openStore();
@@ -283,7 +283,9 @@ private slots:
         options.zapDomain = "agent";
         auto socket = net::Socket::curveRouter(context, options);
         QVERIFY(socket.ok());
-        net::ZapHandler zap(context, [](const net::ZapRequest&) { return net::ZapDecision{true, {}}; });
+        net::ZapHandler zap(context, [](const net::ZapRequest&) {
+            return net::ZapDecision{true, {}};
+        });
         // Never started.
         auto bound = server::bindCurveEndpoint(*socket, zap, {"tcp://127.0.0.1:*"});
         QVERIFY(!bound.ok());

@@ -8,8 +8,9 @@
 # maintainer scripts, files and systemd units.
 # As root, additionally: install both packages, run the installed programs, check the
 # `yagura` account and the data/state directories, `systemd-analyze verify` the installed
-# units, initialise and briefly run a site as `yagura` the way the unit does, then purge both
-# packages (always, from an EXIT trap) so the machine is left as it was.
+# units, initialise and run a site as `yagura` the way the unit does, enrol the installed
+# agent with it into the packaged state directory, stop the server with SIGTERM, then purge
+# both packages (always, from an EXIT trap) so the machine is left as it was.
 # Without root the install part is skipped: exit 77 (SKIP_RETURN_CODE).
 #
 # Every failure prints one line starting with "FAIL:" (after any captured log) and exits 1.
@@ -283,10 +284,18 @@ grep -qx 'User=yagura' /lib/systemd/system/yagura-server.service || fail "yagura
 
 # --- Smoke run of the installed server, as the unit runs it --------------------------------------
 # As user yagura, in a fresh data directory (the packaged one is left alone until purge).
+# as_yagura replaces the calling (sub)shell with the program: setpriv and env exec it
+# directly (unlike runuser), so $! below is the server and SIGTERM reaches it as systemd's
+# would. Call it inside ( ).
+as_yagura() {
+    exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/yagura-server LANG=C.UTF-8 \
+        setpriv --reuid=yagura --regid=yagura --init-groups --no-new-privs --bounding-set=-all \
+        -- "$@"
+}
 chmod 0711 "$WORK"
 SITE=$WORK/site
 install -d -o yagura -g yagura -m 0750 "$SITE" || fail "cannot create $SITE"
-if ! (cd / && runuser -u yagura -- /usr/bin/yagura-server init --data-dir "$SITE") >"$WORK/init.log" 2>&1; then
+if ! (cd / && as_yagura /usr/bin/yagura-server init --data-dir "$SITE") >"$WORK/init.log" 2>&1; then
     fail_with_log "$WORK/init.log" "yagura-server init as user yagura failed"
 fi
 grep -q 'Initialised a Yagura site' "$WORK/init.log" || fail_with_log "$WORK/init.log" "yagura-server init printed no confirmation"
@@ -295,15 +304,15 @@ condition=$(sed -n 's#^ConditionPathExists=/var/lib/yagura-server/##p' /lib/syst
 [[ -n $condition && -f $SITE/$condition ]] ||
     fail "init did not create '${condition:-?}', which yagura-server.service's ConditionPathExists= waits for"
 [[ $(stat -c %U "$SITE/$condition") == yagura ]] || fail "$condition is not owned by yagura"
-if find "$SITE" -mindepth 1 -perm /o+rwx | grep -q .; then
-    fail "init left world-accessible files: $(find "$SITE" -mindepth 1 -perm /o+rwx | head -n 1)"
-fi
+# Secret keys are private to yagura (the data directory itself is 0750 as well).
+leaked=$(find "$SITE" -name '*.key' -perm /go+rwx | head -n 1)
+[[ -z $leaked ]] || fail "init left a key readable by others: $leaked"
 
 # Run it on loopback wildcard ports (no clash with anything else) until it listens, then stop
 # it with SIGTERM as systemd would.
-runuser -u yagura -- /usr/bin/yagura-server run --data-dir "$SITE" \
+(cd / && umask 0077 && as_yagura /usr/bin/yagura-server run --data-dir "$SITE" \
     --agent-bind 'tcp://127.0.0.1:*' --enrol-bind 'tcp://127.0.0.1:*' \
-    --operator-bind 'tcp://127.0.0.1:*' >"$WORK/run.log" 2>&1 &
+    --operator-bind 'tcp://127.0.0.1:*') >"$WORK/run.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
     grep -q 'listening' "$WORK/run.log" && break
@@ -311,6 +320,24 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 grep -q 'listening' "$WORK/run.log" || fail_with_log "$WORK/run.log" "the installed yagura-server did not start listening within 10 s"
+
+# Enrol the installed agent with it, into the packaged state directory, as root like the unit:
+# this is what yagura-agent.service's ConditionPathExists= waits for.
+if ! TOKEN=$( (cd / && as_yagura /usr/bin/yagura-server token create --data-dir "$SITE" \
+        --expires 10m --uses 1 --auto-accept) 2>"$WORK/token.log"); then
+    fail_with_log "$WORK/token.log" "yagura-server token create as user yagura failed"
+fi
+if ! (cd / && /usr/sbin/yagura-agent enroll --token "$TOKEN" --timeout 10s) \
+        >"$WORK/enrol.log" 2>&1; then
+    fail_with_log "$WORK/enrol.log" "the installed yagura-agent could not enrol with the installed server"
+fi
+condition=$(sed -n 's/^ConditionPathExists=//p' /lib/systemd/system/yagura-agent.service)
+[[ -n $condition && -f $condition ]] ||
+    fail "enrolment did not create '${condition:-?}', which yagura-agent.service's ConditionPathExists= waits for"
+[[ $(stat -c '%U %a' "$condition") == "root 600" ]] ||
+    fail "$condition is '$(stat -c '%U %a' "$condition")', expected root 600"
+/usr/sbin/yagura-agent status >"$WORK/status.log" 2>&1 ||
+    fail_with_log "$WORK/status.log" "yagura-agent status failed after enrolment"
 kill -TERM "$SERVER_PID"
 for _ in $(seq 1 100); do
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -322,5 +349,5 @@ run_rc=$?
 SERVER_PID=
 ((run_rc == 0)) || fail_with_log "$WORK/run.log" "yagura-server exited with $run_rc after SIGTERM"
 
-echo "ok: installed, verified, smoke-ran yagura-server $VERSION; purging"
+echo "ok: installed, verified, ran yagura-server $VERSION and enrolled yagura-agent; purging"
 exit 0

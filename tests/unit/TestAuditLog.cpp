@@ -147,7 +147,8 @@ private slots:
             QCOMPARE(row.timeMs, firstMs + static_cast<std::int64_t>(i) * 1000);
             QCOMPARE(row.prevHash, prev);
             QCOMPARE(row.hash.size(), std::size_t{64});
-            QCOMPARE(row.hash, AuditLog::computeHash(row.prevHash, row.seq, row.timeMs, row.record));
+            QCOMPARE(row.hash,
+                     AuditLog::computeHash(row.prevHash, row.seq, row.timeMs, row.record));
             prev = row.hash;
         }
         QCOMPARE(rows->back().timeMs, m_clock.nowUnixMillis());
@@ -211,21 +212,20 @@ private slots:
         QCOMPARE(verified->entriesChecked, std::uint64_t{6});
     }
 
-    void replaceBypassesTriggersButNotTheChain() {
+    void replaceIsRefused() {
         openStoreWithEntries();
         if (QTest::currentTestFailed())
             return;
-        // INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers (SQLite
-        // only fires them for REPLACE with recursive_triggers on), so the append-only triggers
-        // do not stop it.
-        const auto status =
-            db().exec("INSERT OR REPLACE INTO audit_log (seq, time_ms, actor, action, target, "
-                      "outcome, detail, prev_hash, hash) SELECT seq, time_ms, actor, action, "
-                      "target, outcome, 'rewritten', prev_hash, hash FROM audit_log WHERE seq = 3;");
-        QEXPECT_FAIL("", "the audit_log triggers do not cover INSERT OR REPLACE", Continue);
+        // INSERT OR REPLACE deletes the conflicting row without firing DELETE triggers unless
+        // recursive_triggers is on; the store turns it on and a BEFORE INSERT trigger refuses
+        // an existing seq as well.
+        const auto status = db().exec(
+            "INSERT OR REPLACE INTO audit_log (seq, time_ms, actor, action, target, "
+            "outcome, detail, prev_hash, hash) SELECT seq, time_ms, actor, action, "
+            "target, outcome, 'rewritten', prev_hash, hash FROM audit_log WHERE seq = 3;");
         QVERIFY(!status.ok());
-        // Whatever the triggers do, the chain catches the edit.
-        expectBrokenAt(3);
+        const auto verified = AuditLog::verify(db());
+        QVERIFY(verified.ok() && verified->intact);
     }
 
     void editedEntryIsDetected() {
@@ -339,6 +339,33 @@ private slots:
 
         // Entry 3 is self-consistent now; entry 4 no longer follows it.
         expectBrokenAt(4);
+    }
+
+    void forgedNewestEntryIsDetected() {
+        openStoreWithEntries();
+        if (QTest::currentTestFailed())
+            return;
+        dropTriggers();
+        // The newest entry rewritten with a self-consistent hash: only the head record catches it.
+        const auto rows = AuditLog::list(db(), {});
+        QVERIFY(rows.ok());
+        const AuditRow original = rows->back();
+        QCOMPARE(original.seq, std::uint64_t{6});
+        AuditRecord forged = original.record;
+        forged.detail = "nothing to see";
+        auto update = db().prepare("UPDATE audit_log SET detail = ?, hash = ? WHERE seq = 6");
+        QVERIFY(update.ok());
+        update->bind(1, forged.detail)
+            .bind(2,
+                  AuditLog::computeHash(original.prevHash, original.seq, original.timeMs, forged));
+        QVERIFY(update->run().ok());
+
+        const auto verified = AuditLog::verify(db());
+        QVERIFY2(verified.ok(), why(verified));
+        QVERIFY2(!verified->intact, "tampering was not detected");
+        QCOMPARE(verified->entriesChecked, std::uint64_t{6});
+        // The head names entry 6 with another hash, so entry 6 is the first untrustworthy one.
+        QCOMPARE(verified->firstBrokenSeq, std::uint64_t{6});
     }
 
     void listFilters() {

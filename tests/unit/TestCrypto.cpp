@@ -221,8 +221,8 @@ private slots:
         QTest::newRow("41 characters") << QString(41, QLatin1Char('a'));
         QTest::newRow("80 characters") << QString(80, QLatin1Char('a'));
         QTest::newRow("not in the Z85 alphabet") << QString(40, QLatin1Char('~'));
-        QTest::newRow("space inside") << QString(20, QLatin1Char('a')) + " " +
-                                             QString(19, QLatin1Char('a'));
+        QTest::newRow("space inside")
+            << QString(20, QLatin1Char('a')) + " " + QString(19, QLatin1Char('a'));
         // 85^5 - 1 does not fit in 32 bits.
         QTest::newRow("value overflow") << QString(40, QLatin1Char('#'));
     }
@@ -631,8 +631,8 @@ private slots:
         // A correct check value over bytes that are not an EnrolmentToken.
         const ManualClock clock;
         const std::string body("\xff\xff\xff\xff\xff", 5);
-        const std::string text = std::string(kTokenPrefix) +
-                                 text::toBase64Url(body + crypto::sha256(body).substr(0, 4));
+        const std::string text =
+            std::string(kTokenPrefix) + text::toBase64Url(body + crypto::sha256(body).substr(0, 4));
         expectCorruptToken(text, clock);
     }
 };

@@ -107,7 +107,8 @@ private slots:
         QVERIFY2(db.ok(), why(db));
 
         const std::string canary = "YAGURA-CANARY-7f3e9a1c-plaintext-must-not-reach-disk";
-        QVERIFY(db->exec("CREATE TABLE canary (id INTEGER PRIMARY KEY, value TEXT NOT NULL);").ok());
+        QVERIFY(
+            db->exec("CREATE TABLE canary (id INTEGER PRIMARY KEY, value TEXT NOT NULL);").ok());
         {
             auto transaction = db->beginImmediate();
             QVERIFY2(transaction.ok(), why(transaction));
@@ -245,9 +246,9 @@ private slots:
             QVERIFY2(value.ok(), why(value));
             QCOMPARE(value.value(), std::int64_t{7});
         }
-        const auto wrong =
-            store::Database::open(path, store::StoreKey::passphrase("correct horse battery stapler"),
-                                  store::OpenMode::MustExist);
+        const auto wrong = store::Database::open(
+            path, store::StoreKey::passphrase("correct horse battery stapler"),
+            store::OpenMode::MustExist);
         QVERIFY(!wrong.ok());
         QCOMPARE(wrong.error().code, ErrorCode::Unauthenticated);
     }
@@ -305,14 +306,16 @@ private slots:
         {
             auto db = store::Database::open(path, key, store::OpenMode::CreateIfMissing);
             QVERIFY2(db.ok(), why(db));
-            const auto migrated = db->migrate(migrations.subspan(0, static_cast<std::size_t>(from)));
+            const auto migrated =
+                db->migrate(migrations.subspan(0, static_cast<std::size_t>(from)));
             QVERIFY2(migrated.ok(), why(migrated));
             const auto version = db->schemaVersion();
             QVERIFY(version.ok());
             QCOMPARE(version.value(), from);
 
-            auto insert = db->prepare("INSERT INTO agents (public_key, state, enrolled_at, "
-                                      "state_changed_at, hostname) VALUES (?, 'accepted', ?, ?, ?)");
+            auto insert =
+                db->prepare("INSERT INTO agents (public_key, state, enrolled_at, "
+                            "state_changed_at, hostname) VALUES (?, 'accepted', ?, ?, ?)");
             QVERIFY2(insert.ok(), why(insert));
             insert->bind(1, std::string_view("rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"))
                 .bind(2, std::int64_t{1700000000})
@@ -445,8 +448,8 @@ private slots:
         const auto fromFile = store::loadStoreKey(good, false);
         QVERIFY(fromFile.ok());
         {
-            auto db = store::Database::open(path, fromFile.value(),
-                                            store::OpenMode::CreateIfMissing);
+            auto db =
+                store::Database::open(path, fromFile.value(), store::OpenMode::CreateIfMissing);
             QVERIFY2(db.ok(), why(db));
         }
         auto db =
