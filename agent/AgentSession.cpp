@@ -125,6 +125,17 @@ Status AgentSession::handleReply(const std::string& bytes) {
             m_nextInventoryMs = 0;
         return success();
     }
+    if (m_state == State::AwaitingHello) {
+        // Anything but a HelloResult (a rejection after a server-side error, say) ends this
+        // attempt; the backoff decides when to try again.
+        std::string why = "the server did not accept the session";
+        if (envelope->type() == proto::ACK)
+            if (auto ack = protocol::parsePayload<proto::Ack>(*envelope);
+                ack.ok() && !ack->error().empty())
+                why += ": " + ack->error();
+        disconnect(why);
+        return success();
+    }
     if (envelope->type() != proto::ACK) {
         disconnect("unexpected reply type from the server");
         return success();

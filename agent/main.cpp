@@ -157,9 +157,32 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
 
     RuntimeStatus last;
     std::int64_t lastWrite = 0;
+    std::int64_t lastStateCheck = SystemClock::instance().nowUnixSeconds();
+    const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
     while (!g_stopRequested) {
         if (auto status = session.step(std::chrono::milliseconds{200}); !status.ok())
             spdlog::error("{}", status.error().message);
+        // A refused handshake says nothing about why: while the session cannot be established,
+        // ask the enrolment endpoint now and then whether the site revoked this agent.
+        if (session.state() != AgentSession::State::Ready &&
+            SystemClock::instance().nowUnixSeconds() - lastStateCheck >= stateCheckInterval) {
+            lastStateCheck = SystemClock::instance().nowUnixSeconds();
+            proto::Enrol query;
+            query.set_agent_version(kVersion);
+            auto answer =
+                requestEnrolment(context, *keys, config.serverKey, enrolment->enrolEndpoints, query,
+                                 std::chrono::milliseconds{5000});
+            if (answer.ok() &&
+                (answer->state() == proto::REVOKED || answer->state() == proto::REJECTED)) {
+                enrolment->state = answer->state() == proto::REVOKED ? "revoked" : "rejected";
+                (void)stateDir.saveEnrolment(*enrolment);
+                RuntimeStatus ended;
+                ended.connection = enrolment->state;
+                ended.updatedUnix = SystemClock::instance().nowUnixSeconds();
+                (void)stateDir.saveStatus(ended);
+                return fail("this agent has been " + enrolment->state + " by the site", 3);
+            }
+        }
         RuntimeStatus now;
         switch (session.state()) {
         case AgentSession::State::Ready:

@@ -83,6 +83,8 @@ client::ServerAddress resolveAddress(const Connection& connection, const json& s
                 for (const std::string wildcard : {"tcp://*:", "tcp://0.0.0.0:"})
                     if (text::startsWith(endpoint, wildcard))
                         endpoint = "tcp://127.0.0.1:" + endpoint.substr(wildcard.size());
+                if (text::startsWith(endpoint, "tcp://[::]:"))
+                    endpoint = "tcp://[::1]:" + endpoint.substr(11);
             } catch (const json::exception&) {
                 die(dataDir + "/run/endpoints.json is corrupt");
             }
@@ -141,8 +143,28 @@ std::string readPassword(const std::string& passwordFile) {
     return password;
 }
 
-// A client with a session: a fresh login when credentials are given, else the saved session.
-std::unique_ptr<client::OperatorClient> connectWithSession(const Connection& connection) {
+// A client with a session. With --user, a one-shot session that is logged out at the end, so
+// scripted commands do not leave sessions behind on the server.
+class SessionClient {
+public:
+    SessionClient(std::unique_ptr<client::OperatorClient> client, bool oneShot)
+        : m_client(std::move(client)), m_oneShot(oneShot) {}
+    SessionClient(SessionClient&&) = default;
+    ~SessionClient() {
+        if (m_oneShot && m_client) {
+            proto::OperatorRequest logout;
+            logout.mutable_logout();
+            (void)m_client->call(logout);
+        }
+    }
+    client::OperatorClient* operator->() const { return m_client.get(); }
+
+private:
+    std::unique_ptr<client::OperatorClient> m_client;
+    bool m_oneShot;
+};
+
+SessionClient connectWithSession(const Connection& connection) {
     const json saved = loadSavedSession();
     const auto address = resolveAddress(connection, saved);
     const std::string user = envOr("YAGURA_USER", connection.user);
@@ -150,7 +172,7 @@ std::unique_ptr<client::OperatorClient> connectWithSession(const Connection& con
     if (!user.empty()) {
         auto client = orDie(client::OperatorClient::create(address));
         orDie(client->login(user, readPassword(passwordFile)));
-        return client;
+        return SessionClient(std::move(client), true);
     }
     if (!saved.contains("session_token") || !saved.contains("client_public"))
         die("not logged in: run 'yagura-ctl login' or pass --user and --password-file", 2);
@@ -164,7 +186,7 @@ std::unique_ptr<client::OperatorClient> connectWithSession(const Connection& con
     if (!token.ok())
         die("the saved session is corrupt; run 'yagura-ctl login' again");
     client->setSession(*token);
-    return client;
+    return SessionClient(std::move(client), false);
 }
 
 std::string toJson(const google::protobuf::Message& message) {
@@ -384,7 +406,7 @@ int main(int argc, char** argv) {
     auto* agentsList = agents->add_subcommand("list", "List agents");
     agentsList->add_flag("--json", asJson, "JSON output");
     agentsList->add_option("--state", states,
-                           "pending, online, offline, rejected, revoked (repeatable)");
+                           "pending, accepted, online, offline, rejected, revoked (repeatable)");
     agentsList->add_option("--search", search, "Text to search in host name, OS, group, address");
     std::uint64_t agentId = 0;
     auto* accept = agents->add_subcommand("accept", "Accept a pending agent");

@@ -64,8 +64,8 @@ proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince
 
 OperatorService::OperatorService(SiteStore& store, AgentRegistry& registry, const Clock& clock,
                                  Server& server, OperatorSettings settings)
-    : m_store(store), m_registry(registry), m_clock(clock), m_server(server), m_settings(settings) {
-}
+    : m_store(store), m_registry(registry), m_clock(clock), m_server(server), m_settings(settings),
+      m_loginsPerPeer(clock, 10, 0.5) {}
 
 std::int64_t OperatorService::onlineSince() const {
     return m_clock.nowUnixSeconds() - m_settings.onlineWindow.count();
@@ -86,6 +86,9 @@ std::string OperatorService::handle(const net::ReceivedMessage& message) {
         setError(response, ErrorCode::Protocol, "malformed request");
         return reply.SerializeAsString();
     }
+    if (m_routes.size() > 10'000)
+        m_routes.clear();
+    m_routes[message.frames.front()] = Route{message.userId, m_clock.nowUnixMillis()};
     response = dispatch(request, message);
     response.set_request_id(request.request_id());
     return reply.SerializeAsString();
@@ -139,6 +142,24 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
         if (authorize(*session, Permission::ViewAudit, "audit.verify", "", response))
             verifyAudit(*session, response);
         break;
+    case proto::OperatorRequest::kGetDashboard:
+        if (authorize(*session, Permission::ViewAgents, "dashboard.show", "", response))
+            dashboard(response);
+        break;
+    case proto::OperatorRequest::kListUsers:
+        if (authorize(*session, Permission::ManageUsers, "users.list", "", response))
+            listUsers(response);
+        break;
+    case proto::OperatorRequest::kCreateUser:
+        if (authorize(*session, Permission::ManageUsers, "user.create",
+                      request.create_user().name(), response))
+            createUser(*session, request.create_user(), response);
+        break;
+    case proto::OperatorRequest::kUpdateUser:
+        if (authorize(*session, Permission::ManageUsers, "user.update",
+                      request.update_user().name(), response))
+            updateUser(*session, request.update_user(), response);
+        break;
     case proto::OperatorRequest::kSubscribe:
         session->routingId = message.frames.front();
         response.mutable_subscribe();
@@ -155,7 +176,15 @@ proto::OperatorResponse OperatorService::login(const proto::OperatorRequest& req
     proto::OperatorResponse response;
     const std::string& user = request.login().user();
     const std::int64_t nowMs = m_clock.nowUnixMillis();
-    FailedLogins& failures = m_failedLogins[user];
+    // Password hashing is deliberately expensive: bound how often one address may ask for it.
+    if (!m_loginsPerPeer.allow(message.peerAddress)) {
+        setError(response, ErrorCode::RateLimited, "too many login attempts; wait a moment");
+        return response;
+    }
+    // Lockout per user *and* address: a stranger cannot lock the real admin out from elsewhere.
+    if (m_failedLogins.size() > 10'000)
+        m_failedLogins.clear();
+    FailedLogins& failures = m_failedLogins[user + "|" + message.peerAddress];
     if (failures.lockedUntilMs > nowMs) {
         auditOrLog({actorOf(user), "operator.login", user, "denied",
                     "account locked after repeated failures; from " + message.peerAddress});
@@ -192,7 +221,7 @@ proto::OperatorResponse OperatorService::login(const proto::OperatorRequest& req
         setError(response, ErrorCode::Unauthenticated, "wrong user name or password");
         return response;
     }
-    m_failedLogins.erase(user);
+    m_failedLogins.erase(user + "|" + message.peerAddress);
     auto token = crypto::randomBytes(32);
     if (!token.ok()) {
         setError(response, ErrorCode::Internal, token.error().message);
@@ -422,13 +451,184 @@ void OperatorService::verifyAudit(const Session& session, proto::OperatorRespons
     body->set_head_hash(result->headHash);
 }
 
+namespace {
+proto::UserSummary toUserSummary(const UserRecord& user) {
+    proto::UserSummary summary;
+    summary.set_name(user.name);
+    summary.set_role(std::string(roleName(user.role)));
+    summary.set_disabled(user.disabled);
+    summary.set_created_at_unix(static_cast<std::uint64_t>(user.createdAt));
+    summary.set_password_changed_at_unix(static_cast<std::uint64_t>(user.passwordChangedAt));
+    return summary;
+}
+
+Status checkUserName(const std::string& name) {
+    if (name.empty() || name.size() > 64 || name.find_first_of(" \t\n:") != std::string::npos)
+        return makeError(ErrorCode::InvalidArgument,
+                         "a user name is 1-64 characters without spaces or ':'");
+    return success();
+}
+
+Status checkPassword(const std::string& password) {
+    if (password.size() < 12)
+        return makeError(ErrorCode::InvalidArgument, "a password needs at least 12 characters");
+    if (password.size() > 1024)
+        return makeError(ErrorCode::InvalidArgument, "the password is too long");
+    return success();
+}
+} // namespace
+
+void OperatorService::dashboard(proto::OperatorResponse& response) {
+    auto counts = m_store.dashboardCounts(onlineSince());
+    if (!counts.ok()) {
+        setError(response, counts.error().code, counts.error().message);
+        return;
+    }
+    auto* body = response.mutable_get_dashboard();
+    body->set_total(counts->total);
+    body->set_online(counts->online);
+    body->set_offline(counts->offline);
+    body->set_pending(counts->pending);
+    body->set_rejected(counts->rejected);
+    body->set_revoked(counts->revoked);
+    for (const auto& [os, count] : counts->byOs) {
+        auto* entry = body->add_by_os();
+        entry->set_name(os);
+        entry->set_count(count);
+    }
+    for (const auto& [hour, count] : counts->checkinsByHour) {
+        auto* entry = body->add_checkins();
+        entry->set_hour_unix(static_cast<std::uint64_t>(hour));
+        entry->set_count(count);
+    }
+    body->set_generated_at_unix(static_cast<std::uint64_t>(m_clock.nowUnixSeconds()));
+}
+
+void OperatorService::listUsers(proto::OperatorResponse& response) {
+    auto users = m_store.allUsers();
+    if (!users.ok()) {
+        setError(response, users.error().code, users.error().message);
+        return;
+    }
+    auto* body = response.mutable_list_users();
+    for (const auto& user : *users)
+        *body->add_users() = toUserSummary(user);
+}
+
+void OperatorService::createUser(const Session& session, const proto::CreateUserRequest& request,
+                                 proto::OperatorResponse& response) {
+    const auto role = parseRole(request.role());
+    Status valid = checkUserName(request.name());
+    if (valid.ok() && !role)
+        valid = makeError(ErrorCode::InvalidArgument, "the role must be admin, analyst or auditor");
+    if (valid.ok())
+        valid = checkPassword(request.password());
+    if (!valid.ok()) {
+        setError(response, valid.error().code, valid.error().message);
+        return;
+    }
+    auto hash = crypto::hashPassword(request.password());
+    if (!hash.ok()) {
+        setError(response, hash.error().code, hash.error().message);
+        return;
+    }
+    UserRecord user{request.name(),          *role, *hash, false, m_clock.nowUnixSeconds(),
+                    m_clock.nowUnixSeconds()};
+    auto transaction = m_store.database().beginImmediate();
+    Status status = transaction.ok() ? m_store.insertUser(user) : transaction.error();
+    if (status.ok())
+        status = m_store.audit(
+            {actorOf(session.user), "user.create", user.name, "ok", "role " + request.role()});
+    if (status.ok())
+        status = transaction->commit();
+    if (!status.ok()) {
+        setError(response, status.error().code, status.error().message);
+        return;
+    }
+    *response.mutable_create_user()->mutable_user() = toUserSummary(user);
+}
+
+void OperatorService::updateUser(const Session& session, const proto::UpdateUserRequest& request,
+                                 proto::OperatorResponse& response) {
+    auto existing = m_store.userByName(request.name());
+    if (!existing.ok() || !existing->has_value()) {
+        setError(response, ErrorCode::NotFound, "no user named '" + request.name() + "'");
+        return;
+    }
+    UserRecord user = **existing;
+    std::string changes;
+    if (request.has_role()) {
+        const auto role = parseRole(request.role());
+        if (!role) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "the role must be admin, analyst or auditor");
+            return;
+        }
+        user.role = *role;
+        changes += "role " + request.role() + "; ";
+    }
+    if (request.has_disabled()) {
+        user.disabled = request.disabled();
+        changes += request.disabled() ? "disabled; " : "enabled; ";
+    }
+    // An admin cannot lock the site out by demoting or disabling the last active admin.
+    if (user.name == session.user && (user.disabled || user.role != Role::Admin)) {
+        setError(response, ErrorCode::Conflict,
+                 "you cannot disable yourself or remove your own admin role");
+        return;
+    }
+    const bool passwordChanged = request.has_new_password();
+    if (passwordChanged) {
+        if (auto valid = checkPassword(request.new_password()); !valid.ok()) {
+            setError(response, valid.error().code, valid.error().message);
+            return;
+        }
+        auto hash = crypto::hashPassword(request.new_password());
+        if (!hash.ok()) {
+            setError(response, hash.error().code, hash.error().message);
+            return;
+        }
+        user.passwordHash = *hash;
+        changes += "password reset; ";
+    }
+    auto transaction = m_store.database().beginImmediate();
+    Status status =
+        transaction.ok() ? m_store.updateUser(user, passwordChanged) : transaction.error();
+    if (status.ok())
+        status = m_store.audit({actorOf(session.user), "user.update", user.name, "ok", changes});
+    if (status.ok())
+        status = transaction->commit();
+    if (!status.ok()) {
+        setError(response, status.error().code, status.error().message);
+        return;
+    }
+    if (user.disabled || passwordChanged) {
+        // Their sessions end now, not at expiry.
+        std::erase_if(m_sessions, [&](const auto& entry) {
+            return entry.second.user == user.name && &entry.second != &session;
+        });
+    }
+    auto refreshed = m_store.userByName(user.name);
+    *response.mutable_update_user()->mutable_user() =
+        toUserSummary(refreshed.ok() && refreshed->has_value() ? **refreshed : user);
+}
+
 void OperatorService::broadcastAgent(const AgentRecord& agent, net::Socket& socket) {
     proto::OperatorMessage message;
     *message.mutable_notification()->mutable_agent_changed() = toSummary(agent, onlineSince());
     const std::string bytes = message.SerializeAsString();
+    const std::int64_t nowMs = m_clock.nowUnixMillis();
+    const auto ttl =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_settings.subscriptionTtl);
     for (auto& [token, session] : m_sessions) {
         if (session.routingId.empty())
             continue;
+        const auto route = m_routes.find(session.routingId);
+        if (route == m_routes.end() || route->second.clientKey != session.clientKey ||
+            nowMs - route->second.lastMessageMs > ttl.count()) {
+            session.routingId.clear();
+            continue;
+        }
         auto sent = socket.send({session.routingId, bytes});
         if (!sent.ok() || !*sent)
             session.routingId.clear(); // the client went away; it subscribes again on return

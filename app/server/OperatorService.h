@@ -4,6 +4,7 @@
 #include "net/Zmq.h"
 #include "proto/operator.pb.h"
 #include "server/AgentRegistry.h"
+#include "server/RateLimiter.h"
 #include "server/SiteStore.h"
 
 #include <chrono>
@@ -16,7 +17,7 @@ namespace yagura::server {
 
 class Server;
 
-enum class Permission { ViewAgents, ManageAgents, ViewAudit };
+enum class Permission { ViewAgents, ManageAgents, ViewAudit, ManageUsers };
 bool roleAllows(Role role, Permission permission);
 
 proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince);
@@ -27,6 +28,8 @@ struct OperatorSettings {
     int maxFailedLogins = 5;
     std::chrono::minutes lockout{15};
     std::chrono::seconds onlineWindow{90};
+    // A subscriber renews its subscription within this time, or pushes to it stop.
+    std::chrono::seconds subscriptionTtl{60};
 };
 
 // The operator API: login, sessions bound to the client's CURVE key, role checks on every
@@ -73,6 +76,12 @@ private:
     void getAsset(const proto::GetAssetRequest& request, proto::OperatorResponse& response);
     void listAudit(const proto::ListAuditRequest& request, proto::OperatorResponse& response);
     void verifyAudit(const Session& session, proto::OperatorResponse& response);
+    void dashboard(proto::OperatorResponse& response);
+    void listUsers(proto::OperatorResponse& response);
+    void createUser(const Session& session, const proto::CreateUserRequest& request,
+                    proto::OperatorResponse& response);
+    void updateUser(const Session& session, const proto::UpdateUserRequest& request,
+                    proto::OperatorResponse& response);
 
     std::int64_t onlineSince() const;
 
@@ -81,8 +90,18 @@ private:
     const Clock& m_clock;
     Server& m_server;
     OperatorSettings m_settings;
-    std::map<std::string, Session> m_sessions; // by token
-    std::map<std::string, FailedLogins> m_failedLogins;
+    struct Route {
+        std::string clientKey;
+        std::int64_t lastMessageMs = 0;
+    };
+
+    std::map<std::string, Session> m_sessions;          // by token
+    std::map<std::string, FailedLogins> m_failedLogins; // by user and peer address
+    // Who last spoke on each routing id, and when: pushes go only to a route whose latest
+    // message came from the session's own key recently, so a client that reuses a departed
+    // subscriber's routing id receives nothing.
+    std::map<std::string, Route> m_routes;
+    RateLimiter m_loginsPerPeer;
 };
 
 } // namespace yagura::server

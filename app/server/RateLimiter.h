@@ -18,12 +18,12 @@ public:
     bool allow(const std::string& key) {
         std::lock_guard lock(m_mutex);
         const double now = static_cast<double>(m_clock.nowUnixMillis()) / 1000.0;
+        if (m_buckets.size() > 100'000)
+            m_buckets.clear(); // bounded memory under address-spraying floods
         auto [it, inserted] = m_buckets.try_emplace(key, Bucket{m_burst, now});
         Bucket& bucket = it->second;
         bucket.tokens = std::min(m_burst, bucket.tokens + (now - bucket.updated) * m_perSecond);
         bucket.updated = now;
-        if (m_buckets.size() > 100'000)
-            m_buckets.clear(); // bounded memory under address-spraying floods
         if (bucket.tokens < 1.0)
             return false;
         bucket.tokens -= 1.0;

@@ -77,7 +77,8 @@ Server::Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys
     : m_options(std::move(options)), m_clock(*m_options.clock), m_store(std::move(store)),
       m_keys(std::move(keys)), m_enrolPerPeer(m_clock, m_options.config.enrolBurstPerPeer,
                                               m_options.config.enrolPerMinutePerPeer / 60.0),
-      m_enrolGlobal(m_clock, 100, 20) {
+      m_enrolGlobal(m_clock, m_options.config.enrolBurstTotal,
+                    m_options.config.enrolPerSecondTotal) {
     OperatorSettings settings;
     settings.sessionIdle = std::chrono::minutes{m_options.config.sessionIdleMinutes};
     settings.sessionMax = std::chrono::hours{m_options.config.sessionMaxHours};
@@ -161,7 +162,13 @@ Status Server::pollOnce(std::chrono::milliseconds timeout) {
                                     m_enrolSocket->receive(std::chrono::milliseconds{0}));
             if (!message)
                 break;
-            YAGURA_TRY(handleEnrol(*message));
+            // A store error (busy, disk full) fails this enrolment, not the server.
+            if (auto status = handleEnrol(*message); !status.ok()) {
+                spdlog::error("enrolment failed: {}", status.error().message);
+                (void)m_enrolSocket->send(
+                    {message->frames.front(),
+                     enrolFailure(0, "the server could not record the enrolment; retry later")});
+            }
         }
     }
     if (readable[2]) {
@@ -189,15 +196,20 @@ Status Server::handleAgentBatch() {
     // after the commit: an acknowledged message is durable.
     std::vector<std::pair<std::string, std::string>> replies;
     std::vector<std::int64_t> changedAgents;
-    bool storeChanged = false;
-    YAGURA_ASSIGN_OR_RETURN(auto transaction, m_store.database().beginImmediate());
+    auto& db = m_store.database();
+    YAGURA_ASSIGN_OR_RETURN(auto transaction, db.beginImmediate());
     for (std::size_t i = 0; i < kMaxAgentMessagesPerBatch; ++i) {
         YAGURA_ASSIGN_OR_RETURN(auto message, m_agentSocket->receive(std::chrono::milliseconds{0}));
         if (!message)
             break;
         if (message->frames.size() != 2)
             continue; // not our protocol; nothing to answer
-        std::string reply = handleAgentMessage(*message, storeChanged, changedAgents);
+        // A savepoint per message: a message that fails half-way leaves none of its writes.
+        YAGURA_TRY(db.exec("SAVEPOINT agent_message;"));
+        bool failed = false;
+        std::string reply = handleAgentMessage(*message, failed, changedAgents);
+        YAGURA_TRY(db.exec(failed ? "ROLLBACK TO agent_message; RELEASE agent_message;"
+                                  : "RELEASE agent_message;"));
         if (!reply.empty())
             replies.emplace_back(message->frames.front(), std::move(reply));
     }
@@ -214,7 +226,7 @@ Status Server::handleAgentBatch() {
     return success();
 }
 
-std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool& storeChanged,
+std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool& failed,
                                        std::vector<std::int64_t>& changedAgents) {
     // Identity comes from the ZAP-authenticated key only, never from the routing id or payload.
     const auto entry = m_registry.find(message.userId);
@@ -231,6 +243,7 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
 
     const std::int64_t agentId = entry->id;
     auto fail = [&](const Error& error) {
+        failed = true;
         spdlog::warn("agent {}: {}", agentId, error.message);
         return ackMessage(seq, proto::ACK_REJECTED, error.message);
     };
@@ -245,7 +258,6 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
             !status.ok())
             return fail(status.error());
         auto agent = m_store.agentById(agentId);
-        storeChanged = true;
         changedAgents.push_back(agentId);
         proto::HelloResult result;
         result.set_agent_id(static_cast<std::uint64_t>(agentId));
@@ -267,7 +279,6 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
                                       static_cast<std::int64_t>(heartbeat->policy_version()));
             !status.ok())
             return fail(status.error());
-        storeChanged = true;
         if (!m_announcedOnline[agentId])
             changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK);
@@ -278,7 +289,6 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
             return fail(snapshot.error());
         if (auto status = m_store.replaceInventory(agentId, *snapshot); !status.ok())
             return fail(status.error());
-        storeChanged = true;
         changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK);
     }
@@ -294,7 +304,6 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
                               "inventory base generation differs; send a snapshot");
         if (auto status = m_store.applyInventoryDelta(agentId, *delta); !status.ok())
             return fail(status.error());
-        storeChanged = true;
         changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK);
     }

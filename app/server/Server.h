@@ -64,7 +64,8 @@ private:
     Status loadRegistry();
     Status handleAgentBatch();
     Status handleEnrol(const net::ReceivedMessage& message);
-    std::string handleAgentMessage(const net::ReceivedMessage& message, bool& storeChanged,
+    // Sets `failed` when the message's writes must be rolled back.
+    std::string handleAgentMessage(const net::ReceivedMessage& message, bool& failed,
                                    std::vector<std::int64_t>& changedAgents);
     void sweepOnlineStates();
 

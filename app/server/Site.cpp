@@ -57,6 +57,9 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
         config.enrolBurstPerPeer = value.value("enrol_burst_per_peer", config.enrolBurstPerPeer);
         config.enrolPerMinutePerPeer =
             value.value("enrol_per_minute_per_peer", config.enrolPerMinutePerPeer);
+        config.enrolBurstTotal = value.value("enrol_burst_total", config.enrolBurstTotal);
+        config.enrolPerSecondTotal =
+            value.value("enrol_per_second_total", config.enrolPerSecondTotal);
     } catch (const json::exception& error) {
         return makeError(ErrorCode::Corrupt, layout.config().string() +
                                                  " has a value of the wrong type: " + error.what());
@@ -77,6 +80,8 @@ Status saveServerConfig(const SiteLayout& layout, const ServerConfig& config) {
         {"session_max_hours", config.sessionMaxHours},
         {"enrol_burst_per_peer", config.enrolBurstPerPeer},
         {"enrol_per_minute_per_peer", config.enrolPerMinutePerPeer},
+        {"enrol_burst_total", config.enrolBurstTotal},
+        {"enrol_per_second_total", config.enrolPerSecondTotal},
     };
     return files::writeFileAtomic(layout.config(), value.dump(2) + "\n", 0600);
 }

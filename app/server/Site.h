@@ -39,6 +39,9 @@ struct ServerConfig {
     // enrolment through a NAT or relay.
     std::uint32_t enrolBurstPerPeer = 10;
     std::uint32_t enrolPerMinutePerPeer = 12;
+    // And over all peers together.
+    std::uint32_t enrolBurstTotal = 100;
+    std::uint32_t enrolPerSecondTotal = 20;
 };
 
 Result<ServerConfig> loadServerConfig(const SiteLayout& layout);

@@ -3,6 +3,7 @@
 #include "server/Schema.h"
 
 #include <algorithm>
+#include <map>
 
 namespace yagura::server {
 
@@ -449,19 +450,113 @@ Status SiteStore::insertUser(const UserRecord& user) {
     return status;
 }
 
+namespace {
+UserRecord readUser(const store::Statement& row) {
+    UserRecord user;
+    user.name = row.text(0);
+    user.role = parseRole(row.text(1)).value_or(Role::Auditor);
+    user.passwordHash = row.text(2);
+    user.disabled = row.int64(3) != 0;
+    user.createdAt = row.int64(4);
+    user.passwordChangedAt = row.int64(5);
+    return user;
+}
+constexpr const char* kUserColumns =
+    "name, role, password_hash, disabled, created_at, password_changed_at";
+} // namespace
+
+Result<std::vector<UserRecord>> SiteStore::allUsers() {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare(std::string("SELECT ") + kUserColumns +
+                                                     " FROM users ORDER BY name"));
+    std::vector<UserRecord> users;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return users;
+        users.push_back(readUser(query));
+    }
+}
+
+Status SiteStore::updateUser(const UserRecord& user, bool passwordChanged) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto update,
+        m_db.prepare("UPDATE users SET role = ?, disabled = ?, password_hash = ?, "
+                     "password_changed_at = CASE WHEN ? THEN ? ELSE password_changed_at END "
+                     "WHERE name = ?"));
+    update.bind(1, roleName(user.role))
+        .bind(2, std::int64_t{user.disabled ? 1 : 0})
+        .bind(3, user.passwordHash)
+        .bind(4, std::int64_t{passwordChanged ? 1 : 0})
+        .bind(5, m_clock.nowUnixSeconds())
+        .bind(6, user.name);
+    YAGURA_TRY(update.run());
+    if (m_db.changes() != 1)
+        return makeError(ErrorCode::NotFound, "no user named '" + user.name + "'");
+    return success();
+}
+
+Result<DashboardCounts> SiteStore::dashboardCounts(std::int64_t onlineSince) {
+    DashboardCounts counts;
+    YAGURA_ASSIGN_OR_RETURN(
+        auto states,
+        m_db.prepare("SELECT CASE WHEN state = 'accepted' AND last_seen >= ?1 AND last_seen > 0 "
+                     "THEN 'online' WHEN state = 'accepted' THEN 'offline' ELSE state END AS s, "
+                     "count(*) FROM agents GROUP BY s"));
+    states.bind(1, onlineSince);
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, states.step());
+        if (!hasRow)
+            break;
+        const std::string state = states.text(0);
+        const auto count = static_cast<std::uint32_t>(states.int64(1));
+        counts.total += count;
+        if (state == "online")
+            counts.online = count;
+        else if (state == "offline")
+            counts.offline = count;
+        else if (state == "pending")
+            counts.pending = count;
+        else if (state == "rejected")
+            counts.rejected = count;
+        else if (state == "revoked")
+            counts.revoked = count;
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto byOs,
+                            m_db.prepare("SELECT os, count(*) AS n FROM agents WHERE state = "
+                                         "'accepted' GROUP BY os ORDER BY n DESC, os"));
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, byOs.step());
+        if (!hasRow)
+            break;
+        counts.byOs.emplace_back(byOs.text(0), static_cast<std::uint32_t>(byOs.int64(1)));
+    }
+    const std::int64_t now = m_clock.nowUnixSeconds();
+    const std::int64_t currentHour = now - now % 3600;
+    const std::int64_t firstHour = currentHour - 23 * 3600;
+    YAGURA_ASSIGN_OR_RETURN(auto checkins,
+                            m_db.prepare("SELECT hour_unix, sum(count) FROM agent_checkins WHERE "
+                                         "hour_unix >= ? GROUP BY hour_unix"));
+    checkins.bind(1, firstHour);
+    std::map<std::int64_t, std::uint32_t> perHour;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, checkins.step());
+        if (!hasRow)
+            break;
+        perHour[checkins.int64(0)] = static_cast<std::uint32_t>(checkins.int64(1));
+    }
+    for (std::int64_t hour = firstHour; hour <= currentHour; hour += 3600)
+        counts.checkinsByHour.emplace_back(hour, perHour.count(hour) ? perHour[hour] : 0u);
+    return counts;
+}
+
 Result<std::optional<UserRecord>> SiteStore::userByName(const std::string& name) {
-    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare("SELECT name, role, password_hash, disabled "
-                                                     "FROM users WHERE name = ?"));
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare(std::string("SELECT ") + kUserColumns +
+                                                     " FROM users WHERE name = ?"));
     query.bind(1, name);
     YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
     if (!hasRow)
         return std::optional<UserRecord>{};
-    UserRecord user;
-    user.name = query.text(0);
-    user.role = parseRole(query.text(1)).value_or(Role::Auditor);
-    user.passwordHash = query.text(2);
-    user.disabled = query.int64(3) != 0;
-    return std::optional<UserRecord>(std::move(user));
+    return std::optional<UserRecord>(readUser(query));
 }
 
 } // namespace yagura::server

@@ -56,6 +56,19 @@ struct UserRecord {
     Role role = Role::Auditor;
     std::string passwordHash;
     bool disabled = false;
+    std::int64_t createdAt = 0;
+    std::int64_t passwordChangedAt = 0;
+};
+
+struct DashboardCounts {
+    std::uint32_t total = 0;
+    std::uint32_t online = 0;
+    std::uint32_t offline = 0;
+    std::uint32_t pending = 0;
+    std::uint32_t rejected = 0;
+    std::uint32_t revoked = 0;
+    std::vector<std::pair<std::string, std::uint32_t>> byOs;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> checkinsByHour; // oldest first, 24 hours
 };
 
 struct AgentQuery {
@@ -103,6 +116,11 @@ public:
     // Users
     Status insertUser(const UserRecord& user);
     Result<std::optional<UserRecord>> userByName(const std::string& name);
+    Result<std::vector<UserRecord>> allUsers();
+    Status updateUser(const UserRecord& user, bool passwordChanged);
+
+    // Dashboard
+    Result<DashboardCounts> dashboardCounts(std::int64_t onlineSince);
 
     // Audit
     Status audit(const AuditRecord& record) { return AuditLog::append(m_db, m_clock, record); }

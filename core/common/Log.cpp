@@ -14,8 +14,13 @@ void setup(const std::string& programName, const std::string& level) {
         if (const char* env = std::getenv("YAGURA_LOG_LEVEL"))
             chosen = env;
     }
-    logger->set_level(chosen.empty() ? spdlog::level::info : spdlog::level::from_str(chosen));
+    auto chosenLevel = chosen.empty() ? spdlog::level::info : spdlog::level::from_str(chosen);
+    // spdlog maps unknown names to "off"; an operator's typo must not silence the logs.
+    const bool unknown = chosenLevel == spdlog::level::off && chosen != "off";
+    logger->set_level(unknown ? spdlog::level::info : chosenLevel);
     spdlog::set_default_logger(logger);
+    if (unknown)
+        spdlog::warn("unknown log level '{}'; using info", chosen);
 }
 
 } // namespace yagura::log

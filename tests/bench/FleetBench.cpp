@@ -120,6 +120,18 @@ double baselineUpdateMicros(const std::filesystem::path& dir, int agents, int up
            updates;
 }
 
+// Check-ins (Hello + Heartbeat) the server has committed, read from its store.
+std::int64_t committedCheckins(const server::SiteLayout& layout) {
+    auto siteStore = server::openSiteStore(layout, SystemClock::instance());
+    if (!siteStore.ok())
+        return -1;
+    auto query =
+        siteStore->database().prepare("SELECT coalesce(sum(count), 0) FROM agent_checkins");
+    if (!query.ok() || !query->step().ok())
+        return -1;
+    return query->int64(0);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -166,6 +178,8 @@ int main(int argc, char** argv) {
         config.heartbeatIntervalSeconds = static_cast<std::uint32_t>(heartbeatSeconds);
         config.enrolBurstPerPeer = static_cast<std::uint32_t>(agents * 2);
         config.enrolPerMinutePerPeer = static_cast<std::uint32_t>(agents * 60);
+        config.enrolBurstTotal = static_cast<std::uint32_t>(agents * 2);
+        config.enrolPerSecondTotal = static_cast<std::uint32_t>(agents);
         (void)server::saveServerConfig({site}, config);
     }
 
@@ -263,12 +277,13 @@ int main(int argc, char** argv) {
     const auto afterOnline = usageOf(serverPid);
 
     // Steady state: heartbeats only.
+    const auto checkinsBefore = committedCheckins(layout);
     const auto measureStart = steady_clock::now();
     const auto cpuBefore = usageOf(serverPid).cpuSeconds;
     driveFor([&] { return steady_clock::now() - measureStart >= seconds{measureSeconds}; });
     const auto measured = usageOf(serverPid);
     const double elapsed = duration<double>(steady_clock::now() - measureStart).count();
-    const double heartbeats = agents * elapsed / heartbeatSeconds;
+    const auto heartbeats = static_cast<double>(committedCheckins(layout) - checkinsBefore);
     int ready = 0;
     for (auto& session : sessions)
         ready += session->state() == agent::AgentSession::State::Ready ? 1 : 0;
@@ -294,7 +309,8 @@ int main(int argc, char** argv) {
         {"server_rss_mib_all_online", afterOnline.rssMiB},
         {"server_rss_mib_steady", measured.rssMiB},
         {"steady_seconds", elapsed},
-        {"heartbeats_estimated", heartbeats},
+        {"heartbeats_committed", heartbeats},
+        {"heartbeats_per_second", heartbeats / elapsed},
         {"server_cpu_seconds_steady", measured.cpuSeconds - cpuBefore},
         {"server_cpu_us_per_heartbeat", (measured.cpuSeconds - cpuBefore) * 1e6 / heartbeats},
         {"baseline_raw_sqlcipher_update_us", baselineMicros},

@@ -216,6 +216,73 @@ private slots:
         QCOMPARE((*second)->agent_changed().state(), std::string("accepted"));
     }
 
+    void adminManagesUsers() {
+        TestSite site;
+        auto admin = connectClient(site);
+        QVERIFY(admin->login("admin", kAdminPassword).ok());
+        proto::OperatorRequest create;
+        create.mutable_create_user()->set_name("hanako");
+        create.mutable_create_user()->set_role("analyst");
+        create.mutable_create_user()->set_password("short");
+        QCOMPARE(admin->call(create).error().code, ErrorCode::InvalidArgument);
+        create.mutable_create_user()->set_password("a-long-enough-password");
+        QVERIFY(admin->call(create).ok());
+        QCOMPARE(admin->call(create).error().code, ErrorCode::AlreadyExists);
+
+        auto hanako = connectClient(site);
+        QVERIFY(hanako->login("hanako", "a-long-enough-password").ok());
+        proto::OperatorRequest listUsers;
+        listUsers.mutable_list_users();
+        QCOMPARE(hanako->call(listUsers).error().code, ErrorCode::PermissionDenied);
+        QCOMPARE(auditRows(site, "users.list", "denied").size(), std::size_t{1});
+
+        // Promote, then disable: the session follows at once.
+        proto::OperatorRequest promote;
+        promote.mutable_update_user()->set_name("hanako");
+        promote.mutable_update_user()->set_role("admin");
+        QVERIFY(admin->call(promote).ok());
+        QVERIFY(hanako->call(listUsers).ok());
+        proto::OperatorRequest disable;
+        disable.mutable_update_user()->set_name("hanako");
+        disable.mutable_update_user()->set_disabled(true);
+        QVERIFY(admin->call(disable).ok());
+        QCOMPARE(hanako->call(listUsers).error().code, ErrorCode::Unauthenticated);
+        QVERIFY(!hanako->login("hanako", "a-long-enough-password").ok());
+
+        // Reset the password and enable again.
+        proto::OperatorRequest reset;
+        reset.mutable_update_user()->set_name("hanako");
+        reset.mutable_update_user()->set_disabled(false);
+        reset.mutable_update_user()->set_new_password("another-long-password");
+        QVERIFY(admin->call(reset).ok());
+        QVERIFY(!hanako->login("hanako", "a-long-enough-password").ok());
+        QVERIFY(hanako->login("hanako", "another-long-password").ok());
+
+        // An admin cannot lock themselves out.
+        proto::OperatorRequest selfDisable;
+        selfDisable.mutable_update_user()->set_name("admin");
+        selfDisable.mutable_update_user()->set_disabled(true);
+        QCOMPARE(admin->call(selfDisable).error().code, ErrorCode::Conflict);
+        const auto users = admin->call(listUsers);
+        QCOMPARE(users->list_users().users_size(), 2);
+        QCOMPARE(auditRows(site, "user.update", "ok").size(), std::size_t{3});
+    }
+
+    void dashboardCountsAgents() {
+        TestSite site;
+        net::Context context;
+        enrolPending(site, context);
+        auto client = connectClient(site);
+        QVERIFY(client->login("admin", kAdminPassword).ok());
+        proto::OperatorRequest request;
+        request.mutable_get_dashboard();
+        const auto dashboard = client->call(request);
+        QVERIFY(dashboard.ok());
+        QCOMPARE(dashboard->get_dashboard().total(), 1u);
+        QCOMPARE(dashboard->get_dashboard().pending(), 1u);
+        QCOMPARE(dashboard->get_dashboard().checkins_size(), 24);
+    }
+
     void listAgentsFiltersSortsAndPages() {
         TestSite site;
         net::Context context;
