@@ -12,15 +12,17 @@ target_compile_options(yagura_settings INTERFACE
     -fstack-protector-strong
     -fstack-clash-protection
     -fcf-protection
-    -fPIE
 )
 # _FORTIFY_SOURCE needs optimisation; Debug builds skip it rather than warn.
 target_compile_definitions(yagura_settings INTERFACE
     $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>
     _GLIBCXX_ASSERTIONS
 )
-target_link_options(yagura_settings INTERFACE -pie -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
-set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+# PIE comes from CMAKE_POSITION_INDEPENDENT_CODE (-fPIE for our executables, -fPIC for
+# libraries). Never add -fPIE by hand: Qt is built with -reduce-relocations and needs -fPIC in
+# code that uses it, and a later -fPIE on the command line silently overrides Qt's -fPIC —
+# signal/slot connections then crash at start-up.
+target_link_options(yagura_settings INTERFACE -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
 
 if(YAGURA_SANITIZE)
     target_compile_options(yagura_settings INTERFACE
@@ -32,7 +34,7 @@ endif()
 add_library(yagura_generated_settings INTERFACE)
 add_library(yagura::generated_settings ALIAS yagura_generated_settings)
 target_compile_options(yagura_generated_settings INTERFACE
-    -fstack-protector-strong -fstack-clash-protection -fcf-protection -fPIE -w)
+    -fstack-protector-strong -fstack-clash-protection -fcf-protection -w)
 target_compile_definitions(yagura_generated_settings INTERFACE
     $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)
 if(YAGURA_SANITIZE)

@@ -67,6 +67,15 @@ Yagura is running on this machine (server and a real agent; logs in $DATA_HOME).
   Stop:        $ROOT/scripts/dev.sh stop
 The first administrator is 'admin'; the password is in $PASSWORD_FILE (mode 0600).
 INFO
+    local console="$BUILD/app/console/yagura-console"
+    if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+        echo "Opening the console, logged in as admin…"
+        nohup "$console" --data-dir "$SITE" --user admin --password-file "$PASSWORD_FILE" \
+            >>"$DATA_HOME/console.log" 2>&1 &
+    else
+        echo "No display here: run the console on a desktop with"
+        echo "  $console --data-dir $SITE --user admin --password-file $PASSWORD_FILE"
+    fi
 }
 
 stop() {

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates
     qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-translations-l10n libgl-dev
+    qt6-translations-l10n qt6-svg-dev libqt6opengl6-dev libgl-dev
     libzmq3-dev cppzmq-dev protobuf-compiler libprotobuf-dev
     libsqlcipher-dev sqlcipher libssl-dev openssl
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev

@@ -25,7 +25,8 @@ inline const char* kAdminPassword = "correct horse battery staple";
 
 class TestSite {
 public:
-    explicit TestSite(std::int64_t agentMaxMessageBytes = 16 << 20) {
+    // `enrolBurst` raises the per-peer enrolment limit for tests that enrol many agents.
+    explicit TestSite(std::int64_t agentMaxMessageBytes = 16 << 20, std::uint32_t enrolBurst = 10) {
         m_layout.dataDir = std::filesystem::path(m_dir.path().toStdString()) / "site";
         const auto passwordFile = std::filesystem::path(m_dir.path().toStdString()) / "admin.pw";
         (void)files::writeFileAtomic(passwordFile, kAdminPassword, 0600);
@@ -41,6 +42,8 @@ public:
         options.config.enrolBind = {"tcp://127.0.0.1:*"};
         options.config.operatorBind = {"tcp://127.0.0.1:*"};
         options.config.heartbeatIntervalSeconds = 30;
+        options.config.enrolBurstPerPeer = enrolBurst;
+        options.config.enrolBurstTotal = std::max<std::uint32_t>(100, enrolBurst);
         options.clock = &m_clock;
         options.agentMaxMessageBytes = agentMaxMessageBytes;
         auto created = server::Server::create(options);
@@ -91,6 +94,34 @@ public:
     }
 
     QString path() const { return m_dir.path(); }
+
+    // Enrols a fresh key over the real enrolment endpoint; returns the agent id (0 on failure).
+    std::uint64_t enrolAgent(net::Context& context, bool autoAccept, const std::string& hostname) {
+        const auto token =
+            crypto::decodeEnrolmentToken(createToken(autoAccept), SystemClock::instance());
+        if (!token.ok())
+            return 0;
+        net::CurveClientOptions options;
+        auto keys = crypto::CurveKeyPair::generate();
+        options.clientKeys = &*keys;
+        options.serverKey = serverKey();
+        auto socket = net::Socket::curveDealer(context, options);
+        (void)socket->connect(endpoints().enrol.front());
+        proto::Enrol enrol;
+        enrol.set_token_id(token->token_id());
+        enrol.set_token_secret(token->secret());
+        enrol.set_hostname(hostname);
+        enrol.set_os_pretty_name("Debian GNU/Linux 12 (bookworm)");
+        (void)socket->send({protocol::pack(proto::ENROL, 1, enrol)});
+        auto reply = socket->receive(std::chrono::milliseconds{5000});
+        if (!reply.ok() || !*reply)
+            return 0;
+        auto envelope = protocol::unpack((*reply)->frames.back());
+        proto::EnrolResult result;
+        if (!envelope.ok() || !result.ParseFromString(envelope->payload()) || !result.ok())
+            return 0;
+        return result.agent_id();
+    }
 
 private:
     QTemporaryDir m_dir;

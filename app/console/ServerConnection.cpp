@@ -1,0 +1,221 @@
+#include "ServerConnection.h"
+
+#include <QMetaObject>
+#include <QTimer>
+
+namespace yagura::console {
+
+// Lives on the connection thread; owns the ZeroMQ client. Every method runs on that thread.
+class ConnectionWorker : public QObject {
+    Q_OBJECT
+
+public:
+    ConnectionWorker() {
+        m_poll = new QTimer(this);
+        m_poll->setInterval(100);
+        connect(m_poll, &QTimer::timeout, this, &ConnectionWorker::pollNotifications);
+        m_keepAlive = new QTimer(this);
+        m_keepAlive->setInterval(20000);
+        connect(m_keepAlive, &QTimer::timeout, this, &ConnectionWorker::renewSubscription);
+        m_retry = new QTimer(this);
+        m_retry->setInterval(3000);
+        connect(m_retry, &QTimer::timeout, this, &ConnectionWorker::probe);
+    }
+
+    CallResult login(const ServerTarget& target, const QString& user, const QString& password) {
+        CallResult result;
+        m_client.reset();
+        auto key = crypto::CurvePublicKey::parse(target.serverKey.trimmed().toStdString());
+        if (!key.ok()) {
+            result.code = ErrorCode::InvalidArgument;
+            result.error = tr("The server key is not valid: it is 40 characters from the "
+                              "server's server.pub file.");
+            return result;
+        }
+        auto client =
+            client::OperatorClient::create({target.endpoint.trimmed().toStdString(), *key},
+                                           std::nullopt, std::chrono::milliseconds{8000});
+        if (!client.ok()) {
+            result.code = client.error().code;
+            result.error = QString::fromStdString(client.error().message);
+            return result;
+        }
+        m_client = std::move(client).value();
+        auto login = m_client->login(user.toStdString(), password.toStdString());
+        if (!login.ok()) {
+            result.code = login.error().code;
+            result.error = QString::fromStdString(login.error().message);
+            m_client.reset();
+            return result;
+        }
+        proto::OperatorResponse response;
+        *response.mutable_login() = *login;
+        result.response = response;
+        renewSubscription();
+        m_poll->start();
+        m_keepAlive->start();
+        return result;
+    }
+
+    CallResult call(const proto::OperatorRequest& request) {
+        CallResult result;
+        if (!m_client) {
+            result.code = ErrorCode::Unauthenticated;
+            result.error = tr("Not logged in.");
+            return result;
+        }
+        auto response = m_client->call(request);
+        if (!response.ok()) {
+            result.code = response.error().code;
+            result.error = QString::fromStdString(response.error().message);
+            if (result.code == ErrorCode::Unavailable)
+                setConnected(false);
+            else if (result.code == ErrorCode::Unauthenticated)
+                endSession(result.error);
+            return result;
+        }
+        setConnected(true);
+        result.response = std::move(response).value();
+        return result;
+    }
+
+    void logout() {
+        if (m_client) {
+            proto::OperatorRequest request;
+            request.mutable_logout();
+            (void)m_client->call(request);
+        }
+        stop();
+    }
+
+    void stop() {
+        m_poll->stop();
+        m_keepAlive->stop();
+        m_retry->stop();
+        m_client.reset();
+    }
+
+signals:
+    void connectionStateChanged(bool connected);
+    void agentChanged(const yagura::proto::AgentSummary& agent);
+    void sessionEnded(const QString& reason);
+
+private:
+    void pollNotifications() {
+        if (!m_client)
+            return;
+        for (int i = 0; i < 200; ++i) {
+            auto notification = m_client->nextNotification(std::chrono::milliseconds{0});
+            if (!notification.ok() || !*notification)
+                return;
+            if ((*notification)->has_agent_changed())
+                emit agentChanged((*notification)->agent_changed());
+        }
+    }
+
+    // Subscriptions expire on the server unless renewed; renewing also detects a lost server.
+    void renewSubscription() {
+        if (!m_client)
+            return;
+        proto::OperatorRequest request;
+        request.mutable_subscribe();
+        (void)call(request);
+    }
+
+    void probe() { renewSubscription(); }
+
+    void setConnected(bool connected) {
+        if (connected == m_connected)
+            return;
+        m_connected = connected;
+        if (connected)
+            m_retry->stop();
+        else
+            m_retry->start();
+        emit connectionStateChanged(connected);
+    }
+
+    void endSession(const QString& reason) {
+        stop();
+        emit sessionEnded(reason);
+    }
+
+    std::unique_ptr<client::OperatorClient> m_client;
+    QTimer* m_poll = nullptr;
+    QTimer* m_keepAlive = nullptr;
+    QTimer* m_retry = nullptr;
+    bool m_connected = true;
+};
+
+ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<yagura::proto::AgentSummary>();
+    m_worker = new ConnectionWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::agentChanged);
+    connect(m_worker, &ConnectionWorker::connectionStateChanged, this, [this](bool connected) {
+        m_connected = connected;
+        emit connectionStateChanged(connected);
+    });
+    connect(m_worker, &ConnectionWorker::sessionEnded, this, [this](const QString& reason) {
+        m_user.clear();
+        m_role.clear();
+        emit sessionEnded(reason);
+    });
+    m_thread.setObjectName(QStringLiteral("yagura-connection"));
+    m_thread.start();
+}
+
+ServerConnection::~ServerConnection() {
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->stop(); }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void ServerConnection::login(const ServerTarget& target, const QString& user,
+                             const QString& password, QObject* context, Callback callback) {
+    QPointer<QObject> guard(context);
+    QMetaObject::invokeMethod(m_worker, [=, this] {
+        const CallResult result = m_worker->login(target, user, password);
+        QMetaObject::invokeMethod(
+            this,
+            [=, this] {
+                if (result.ok()) {
+                    m_target = target;
+                    m_user = QString::fromStdString(result.response->login().user());
+                    m_role = QString::fromStdString(result.response->login().role());
+                    m_connected = true;
+                    emit loggedIn(m_user, m_role);
+                }
+                if (guard)
+                    callback(result);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ServerConnection::call(const proto::OperatorRequest& request, QObject* context,
+                            Callback callback) {
+    QPointer<QObject> guard(context);
+    QMetaObject::invokeMethod(m_worker, [=, this] {
+        const CallResult result = m_worker->call(request);
+        QMetaObject::invokeMethod(
+            this,
+            [=] {
+                if (guard && callback)
+                    callback(result);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ServerConnection::logout() {
+    m_user.clear();
+    m_role.clear();
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker] { worker->logout(); });
+}
+
+} // namespace yagura::console
+
+#include "ServerConnection.moc"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Takes the console screenshots in docs/screenshots/: a throw-away site with a real agent on
+# this machine (accepted) and a second real agent waiting for approval, then the real console in
+# a real X window under Xvfb, once in English and once in Japanese.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${YAGURA_BUILD_DIR:-$ROOT/build}"
+OUT="${1:-$ROOT/docs/screenshots}"
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+server="$BUILD/app/server/yagura-server"
+agent="$BUILD/agent/yagura-agent"
+console="$BUILD/app/console/yagura-console"
+(umask 077 && echo "screenshot-password" >"$WORK/pw")
+"$server" init --data-dir "$WORK/site" --admin-password-file "$WORK/pw" >/dev/null
+"$server" run --data-dir "$WORK/site" --agent-bind 'tcp://127.0.0.1:*' \
+    --enrol-bind 'tcp://127.0.0.1:*' --operator-bind 'tcp://127.0.0.1:*' >"$WORK/server.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 50); do [[ -f "$WORK/site/run/endpoints.json" ]] && break; sleep 0.2; done
+
+"$agent" enroll --token "$("$server" token create --data-dir "$WORK/site" --auto-accept)" \
+    --state-dir "$WORK/agent1" >/dev/null
+"$agent" run --state-dir "$WORK/agent1" >"$WORK/agent1.log" 2>&1 &
+PIDS+=($!)
+"$agent" enroll --token "$("$server" token create --data-dir "$WORK/site")" \
+    --state-dir "$WORK/agent2" >/dev/null
+sleep 3 # let the real agent send its inventory before the pictures are taken
+
+mkdir -p "$OUT"
+for lang in en ja; do
+    HOME="$WORK/home-$lang" XDG_CONFIG_HOME="$WORK/home-$lang/.config" QT_QPA_PLATFORM=xcb \
+        xvfb-run -a -s "-screen 0 1400x900x24" \
+        "$console" --data-dir "$WORK/site" --user admin --password-file "$WORK/pw" \
+        --lang "$lang" --screenshots "$OUT"
+done
+ls "$OUT"

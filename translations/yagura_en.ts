@@ -1,0 +1,1054 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AssetsModel</name>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Enter a user name.</source>
+        <translation>Enter a user name.</translation>
+    </message>
+    <message>
+        <source>A user name is 1-64 characters without spaces or &apos;:&apos;.</source>
+        <translation>A user name is 1-64 characters without spaces or &apos;:&apos;.</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Pending approval</source>
+        <translation>Pending approval</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Revoked</translation>
+    </message>
+    <message>
+        <source>Isolated</source>
+        <translation>Isolated</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPanel</name>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetDetailPane</name>
+    <message>
+        <source>Copy fingerprint</source>
+        <translation>Copy fingerprint</translation>
+    </message>
+    <message>
+        <source>Accept…</source>
+        <translation>Accept…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Reject…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Revoke…</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>Property</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>Interface</translation>
+    </message>
+    <message>
+        <source>MAC</source>
+        <translation>MAC</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>MTU</source>
+        <translation>MTU</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Addresses</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protocol</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>Executable</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>UID</source>
+        <translation>UID</translation>
+    </message>
+    <message>
+        <source>GID</source>
+        <translation>GID</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>Home</translation>
+    </message>
+    <message>
+        <source>Shell</source>
+        <translation>Shell</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>Package</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architecture</translation>
+    </message>
+    <message>
+        <source>Source package</source>
+        <translation>Source package</translation>
+    </message>
+    <message>
+        <source>Source version</source>
+        <translation>Source version</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Interfaces</source>
+        <translation>Interfaces</translation>
+    </message>
+    <message>
+        <source>Listening ports</source>
+        <translation>Listening ports</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Users</translation>
+    </message>
+    <message>
+        <source>Packages</source>
+        <translation>Packages</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>Select an agent to see its inventory.</source>
+        <translation>Select an agent to see its inventory.</translation>
+    </message>
+    <message>
+        <source>Key fingerprint: %1</source>
+        <translation>Key fingerprint: %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source>Host name</source>
+        <translation>Host name</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>Operating system</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>Kernel</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CPU cores</source>
+        <translation>CPU cores</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+    <message>
+        <source>Machine ID</source>
+        <translation>Machine ID</translation>
+    </message>
+    <message>
+        <source>Agent version</source>
+        <translation>Agent version</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>Enrolled</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Inventory updated</source>
+        <translation>Inventory updated</translation>
+    </message>
+    <message>
+        <source>Disk %1</source>
+        <translation>Disk %1</translation>
+    </message>
+    <message>
+        <source>%1 free of %2 (%3)</source>
+        <translation>%1 free of %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Not collected: %1</source>
+        <translation>Not collected: %1</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>up</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>down</translation>
+    </message>
+    <message>
+        <source>Interfaces (%1)</source>
+        <translation>Interfaces (%1)</translation>
+    </message>
+    <message>
+        <source>Listening ports (%1)</source>
+        <translation>Listening ports (%1)</translation>
+    </message>
+    <message>
+        <source>Users (%1)</source>
+        <translation>Users (%1)</translation>
+    </message>
+    <message>
+        <source>Packages (%1)</source>
+        <translation>Packages (%1)</translation>
+    </message>
+    <message>
+        <source>Services (%1)</source>
+        <translation>Services (%1)</translation>
+    </message>
+    <message>
+        <source>Accept agent %1?
+
+Only accept it if this fingerprint matches the one the agent printed when it enrolled:
+%2</source>
+        <translation>Accept agent %1?
+
+Only accept it if this fingerprint matches the one the agent printed when it enrolled:
+%2</translation>
+    </message>
+    <message>
+        <source>Reject agent %1? It will not be able to connect.</source>
+        <translation>Reject agent %1? It will not be able to connect.</translation>
+    </message>
+    <message>
+        <source>Revoke agent %1? It is cut off at once and must enrol again to report.</source>
+        <translation>Revoke agent %1? It is cut off at once and must enrol again to report.</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetsModel</name>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(unknown host)</translation>
+    </message>
+    <message>
+        <source>Waiting for an operator to accept or reject this agent. Compare the key fingerprint with the one the agent printed.</source>
+        <translation>Waiting for an operator to accept or reject this agent. Compare the key fingerprint with the one the agent printed.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>Operating system</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>Addresses</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Agent version</source>
+        <translation>Agent version</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>Key fingerprint</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetsView</name>
+    <message>
+        <source>Search host, OS, address, group…</source>
+        <translation>Search host, OS, address, group…</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>%1 of %2 agents</source>
+        <translation>%1 of %2 agents</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AuditModel</name>
+    <message>
+        <source>Denied by the server.</source>
+        <translation>Denied by the server.</translation>
+    </message>
+    <message>
+        <source>Denied by the server: %1</source>
+        <translation>Denied by the server: %1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Failed.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Failed: %1</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>Actor</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AuditView</name>
+    <message>
+        <source>Actor, e.g. user:admin</source>
+        <translation>Actor, e.g. user:admin</translation>
+    </message>
+    <message>
+        <source>Action starts with, e.g. operator.</source>
+        <translation>Action starts with, e.g. operator.</translation>
+    </message>
+    <message>
+        <source>Any outcome</source>
+        <translation>Any outcome</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>Denied</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>Filter:</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>Verify chain</translation>
+    </message>
+    <message>
+        <source>Ask the server to recompute the hash chain of the whole audit log. A break means entries were changed or removed outside Yagura.</source>
+        <translation>Ask the server to recompute the hash chain of the whole audit log. A break means entries were changed or removed outside Yagura.</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <source>Audit chain intact: %1 entries. Head %2…</source>
+        <translation>Audit chain intact: %1 entries. Head %2…</translation>
+    </message>
+    <message>
+        <source>Audit chain BROKEN at entry %1: %2</source>
+        <translation>Audit chain BROKEN at entry %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ConnectionWorker</name>
+    <message>
+        <source>The server key is not valid: it is 40 characters from the server&apos;s server.pub file.</source>
+        <translation>The server key is not valid: it is 40 characters from the server&apos;s server.pub file.</translation>
+    </message>
+    <message>
+        <source>Not logged in.</source>
+        <translation>Not logged in.</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::DashboardView</name>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Fetch the latest counts from the server</source>
+        <translation>Fetch the latest counts from the server</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <comment>a tile before the server has answered</comment>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>Waiting for the server…</source>
+        <translation>Waiting for the server…</translation>
+    </message>
+    <message>
+        <source>Agents by state</source>
+        <translation>Agents by state</translation>
+    </message>
+    <message>
+        <source>No agents are enrolled yet.</source>
+        <translation>No agents are enrolled yet.</translation>
+    </message>
+    <message>
+        <source>Agents by operating system</source>
+        <translation>Agents by operating system</translation>
+    </message>
+    <message>
+        <source>Accepted agents</source>
+        <translation>Accepted agents</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n accepted agent(s)</source>
+        <translation>
+            <numerusform>%1: %n accepted agent</numerusform>
+            <numerusform>%1: %n accepted agents</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No accepted agents yet.</source>
+        <translation>No accepted agents yet.</translation>
+    </message>
+    <message>
+        <source>Check-ins, last 24 hours</source>
+        <translation>Check-ins, last 24 hours</translation>
+    </message>
+    <message>
+        <source>Check-ins</source>
+        <translation>Check-ins</translation>
+    </message>
+    <message>
+        <source>Hour (local time)</source>
+        <translation>Hour (local time)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1–%2: %n check-in(s)</source>
+        <translation>
+            <numerusform>%1–%2: %n check-in</numerusform>
+            <numerusform>%1–%2: %n check-ins</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server sent no check-in counts.</source>
+        <translation>The server sent no check-in counts.</translation>
+    </message>
+    <message>
+        <source>There is no connection to a server.</source>
+        <translation>There is no connection to a server.</translation>
+    </message>
+    <message>
+        <source>The server did not answer.</source>
+        <translation>The server did not answer.</translation>
+    </message>
+    <message>
+        <source>The server sent an answer the console does not understand.</source>
+        <translation>The server sent an answer the console does not understand.</translation>
+    </message>
+    <message>
+        <source>Could not refresh the dashboard: %1</source>
+        <translation>Could not refresh the dashboard: %1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Updated %1</translation>
+    </message>
+    <message>
+        <source>Counted by the server at %1</source>
+        <translation>Counted by the server at %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>pie slice: state, number of agents</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <comment>operating system not reported by the agent</comment>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <comment>operating systems beyond the most common ones</comment>
+        <translation>Other</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::LoginDialog</name>
+    <message>
+        <source>Log in to Yagura</source>
+        <translation>Log in to Yagura</translation>
+    </message>
+    <message>
+        <source>40 characters, from the server&apos;s server.pub</source>
+        <translation>40 characters, from the server&apos;s server.pub</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Server key</source>
+        <translation>Server key</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <source>Use this computer&apos;s site</source>
+        <translation>Use this computer&apos;s site</translation>
+    </message>
+    <message>
+        <source>Connect to the single-machine site in %1, starting its server if it is not running.</source>
+        <translation>Connect to the single-machine site in %1, starting its server if it is not running.</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Yagura&lt;/b&gt; — on-premises endpoint protection</source>
+        <translation>&lt;b&gt;Yagura&lt;/b&gt; — on-premises endpoint protection</translation>
+    </message>
+    <message>
+        <source>Enter the server address and your user name.</source>
+        <translation>Enter the server address and your user name.</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Wrong user name or password.</translation>
+    </message>
+    <message>
+        <source>The server does not answer. Check the address, the server key and that the server is running.</source>
+        <translation>The server does not answer. Check the address, the server key and that the server is running.</translation>
+    </message>
+    <message>
+        <source>Using the local site.</source>
+        <translation>Using the local site.</translation>
+    </message>
+    <message>
+        <source>yagura-server is not installed on this computer.</source>
+        <translation>yagura-server is not installed on this computer.</translation>
+    </message>
+    <message>
+        <source>Could not start the local server.</source>
+        <translation>Could not start the local server.</translation>
+    </message>
+    <message>
+        <source>Starting the local server…</source>
+        <translation>Starting the local server…</translation>
+    </message>
+    <message>
+        <source>The local server is running.</source>
+        <translation>The local server is running.</translation>
+    </message>
+    <message>
+        <source>The local server did not start; see its log.</source>
+        <translation>The local server did not start; see its log.</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::MainWindow</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Assets</source>
+        <translation>Assets</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>Response</translation>
+    </message>
+    <message>
+        <source>Policies</source>
+        <translation>Policies</translation>
+    </message>
+    <message>
+        <source>Vulnerabilities</source>
+        <translation>Vulnerabilities</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>Compliance</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Audit</translation>
+    </message>
+    <message>
+        <source>Exports</source>
+        <translation>Exports</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Yagura Console</source>
+        <translation>Yagura Console</translation>
+    </message>
+    <message>
+        <source>The connection to the server is lost. Reconnecting… What you see may be out of date.</source>
+        <translation>The connection to the server is lost. Reconnecting… What you see may be out of date.</translation>
+    </message>
+    <message>
+        <source>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</source>
+        <translation>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</translation>
+    </message>
+    <message>
+        <source>Response actions (isolation, kill, quarantine) are not built yet.</source>
+        <translation>Response actions (isolation, kill, quarantine) are not built yet.</translation>
+    </message>
+    <message>
+        <source>Policies are not built yet.</source>
+        <translation>Policies are not built yet.</translation>
+    </message>
+    <message>
+        <source>Vulnerability tracking is not built yet.</source>
+        <translation>Vulnerability tracking is not built yet.</translation>
+    </message>
+    <message>
+        <source>Compliance reporting is not built yet.</source>
+        <translation>Compliance reporting is not built yet.</translation>
+    </message>
+    <message>
+        <source>Export bundles for the security provider are not built yet.</source>
+        <translation>Export bundles for the security provider are not built yet.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>&amp;Lock</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>Log &amp;out</translation>
+    </message>
+    <message>
+        <source>You logged out.</source>
+        <translation>You logged out.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;About Yagura</source>
+        <translation>&amp;About Yagura</translation>
+    </message>
+    <message>
+        <source>About Yagura</source>
+        <translation>About Yagura</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Yagura&lt;/b&gt; 櫓 — on-premises endpoint protection.&lt;br&gt;Console for on-site security staff.</source>
+        <translation>&lt;b&gt;Yagura&lt;/b&gt; 櫓 — on-premises endpoint protection.&lt;br&gt;Console for on-site security staff.</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;The console is locked&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;The console is locked&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Enter your password to continue.</source>
+        <translation>Enter your password to continue.</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>Wrong password.</source>
+        <translation>Wrong password.</translation>
+    </message>
+    <message>
+        <source>%1 (%2) at %3</source>
+        <translation>%1 (%2) at %3</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::NewUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>New user</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>Fill in a random password. It is shown once, and copied to the clipboard, after the user has been created.</source>
+        <translation>Fill in a random password. It is shown once, and copied to the clipboard, after the user has been created.</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Role:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Password:</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm:</source>
+        <translation>Con&amp;firm:</translation>
+    </message>
+    <message>
+        <source>The system could not provide random numbers. Type a password.</source>
+        <translation>The system could not provide random numbers. Type a password.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A password needs at least %n characters.</source>
+        <translation>
+            <numerusform>A password needs at least %n character.</numerusform>
+            <numerusform>A password needs at least %n characters.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>The two passwords differ.</translation>
+    </message>
+    <message>
+        <source>The generated password is shown once after the user is created.</source>
+        <translation>The generated password is shown once after the user is created.</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::SettingsView</name>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source>The language changes after the console restarts.</source>
+        <translation>The language changes after the console restarts.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>After this long without input the console locks and asks for the password again.</source>
+        <translation>After this long without input the console locks and asks for the password again.</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Passwords copied by the console are removed from the clipboard after this long.</source>
+        <translation>Passwords copied by the console are removed from the clipboard after this long.</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Language:</translation>
+    </message>
+    <message>
+        <source>Lock when idle &amp;after:</source>
+        <translation>Lock when idle &amp;after:</translation>
+    </message>
+    <message>
+        <source>Clear copied &amp;passwords after:</source>
+        <translation>Clear copied &amp;passwords after:</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Users</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::UsersPanel</name>
+    <message>
+        <source>Admin</source>
+        <translation>Admin</translation>
+    </message>
+    <message>
+        <source>Analyst</source>
+        <translation>Analyst</translation>
+    </message>
+    <message>
+        <source>Auditor</source>
+        <translation>Auditor</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>Password changed</translation>
+    </message>
+    <message>
+        <source>New user…</source>
+        <translation>New user…</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>Change role…</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>Reset password…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>This is you.</source>
+        <translation>This is you.</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Enable</translation>
+    </message>
+    <message>
+        <source>The system could not provide random numbers for a password.</source>
+        <translation>The system could not provide random numbers for a password.</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>Reset password</translation>
+    </message>
+    <message>
+        <source>Give %1 a new, generated password? The current password stops working and their open sessions end.</source>
+        <translation>Give %1 a new, generated password? The current password stops working and their open sessions end.</translation>
+    </message>
+    <message>
+        <source>Disable user</source>
+        <translation>Disable user</translation>
+    </message>
+    <message>
+        <source>Disable %1? They can no longer log in, and their open sessions end now.</source>
+        <translation>Disable %1? They can no longer log in, and their open sessions end now.</translation>
+    </message>
+    <message>
+        <source>Enable user</source>
+        <translation>Enable user</translation>
+    </message>
+    <message>
+        <source>Enable %1? They can log in again with their current password.</source>
+        <translation>Enable %1? They can log in again with their current password.</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>Role for %1:</source>
+        <translation>Role for %1:</translation>
+    </message>
+    <message>
+        <source>Password for %1</source>
+        <translation>Password for %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The password for %1 is:
+
+%2
+
+It has been copied to the clipboard, which is cleared in %n second(s). It is not shown again.</source>
+        <translation>
+            <numerusform>The password for %1 is:
+
+%2
+
+It has been copied to the clipboard, which is cleared in %n second. It is not shown again.</numerusform>
+            <numerusform>The password for %1 is:
+
+%2
+
+It has been copied to the clipboard, which is cleared in %n seconds. It is not shown again.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1046 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>AssetsModel</name>
+    <message>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Enter a user name.</source>
+        <translation>ユーザー名を入力してください。</translation>
+    </message>
+    <message>
+        <source>A user name is 1-64 characters without spaces or &apos;:&apos;.</source>
+        <translation>ユーザー名は、空白と &apos;:&apos; を含まない 1～64 文字で指定してください。</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Online</source>
+        <translation>オンライン</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>オフライン</translation>
+    </message>
+    <message>
+        <source>Pending approval</source>
+        <translation>承認待ち</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>拒否済み</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>失効済み</translation>
+    </message>
+    <message>
+        <source>Isolated</source>
+        <translation>隔離中</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPanel</name>
+    <message>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetDetailPane</name>
+    <message>
+        <source>Copy fingerprint</source>
+        <translation>フィンガープリントをコピー</translation>
+    </message>
+    <message>
+        <source>Accept…</source>
+        <translation>承認する…</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>拒否する…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>失効させる…</translation>
+    </message>
+    <message>
+        <source>Property</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>インターフェイス</translation>
+    </message>
+    <message>
+        <source>MAC</source>
+        <translation>MAC</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>MTU</source>
+        <translation>MTU</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>プロトコル</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>ポート</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>プロセス</translation>
+    </message>
+    <message>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>実行ファイル</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>UID</source>
+        <translation>UID</translation>
+    </message>
+    <message>
+        <source>GID</source>
+        <translation>GID</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>ホームディレクトリ</translation>
+    </message>
+    <message>
+        <source>Shell</source>
+        <translation>シェル</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>パッケージ</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>アーキテクチャ</translation>
+    </message>
+    <message>
+        <source>Source package</source>
+        <translation>ソースパッケージ</translation>
+    </message>
+    <message>
+        <source>Source version</source>
+        <translation>ソースバージョン</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>有効化状態</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>稼働状態</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <source>Interfaces</source>
+        <translation>インターフェイス</translation>
+    </message>
+    <message>
+        <source>Listening ports</source>
+        <translation>待ち受けポート</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Packages</source>
+        <translation>パッケージ</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>サービス</translation>
+    </message>
+    <message>
+        <source>Select an agent to see its inventory.</source>
+        <translation>エージェントを選択すると、そのインベントリが表示されます。</translation>
+    </message>
+    <message>
+        <source>Key fingerprint: %1</source>
+        <translation>鍵フィンガープリント: %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Host name</source>
+        <translation>ホスト名</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>OS</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>カーネル</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CPU cores</source>
+        <translation>CPU コア数</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>メモリ</translation>
+    </message>
+    <message>
+        <source>Machine ID</source>
+        <translation>マシン ID</translation>
+    </message>
+    <message>
+        <source>Agent version</source>
+        <translation>エージェントのバージョン</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Enrolled</source>
+        <translation>登録日時</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最終確認日時</translation>
+    </message>
+    <message>
+        <source>Inventory updated</source>
+        <translation>インベントリ更新日時</translation>
+    </message>
+    <message>
+        <source>Disk %1</source>
+        <translation>ディスク %1</translation>
+    </message>
+    <message>
+        <source>%1 free of %2 (%3)</source>
+        <translation>空き %1 / 全体 %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Not collected: %1</source>
+        <translation>未収集: %1</translation>
+    </message>
+    <message>
+        <source>up</source>
+        <translation>アップ</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>ダウン</translation>
+    </message>
+    <message>
+        <source>Interfaces (%1)</source>
+        <translation>インターフェイス (%1)</translation>
+    </message>
+    <message>
+        <source>Listening ports (%1)</source>
+        <translation>待ち受けポート (%1)</translation>
+    </message>
+    <message>
+        <source>Users (%1)</source>
+        <translation>ユーザー (%1)</translation>
+    </message>
+    <message>
+        <source>Packages (%1)</source>
+        <translation>パッケージ (%1)</translation>
+    </message>
+    <message>
+        <source>Services (%1)</source>
+        <translation>サービス (%1)</translation>
+    </message>
+    <message>
+        <source>Accept agent %1?
+
+Only accept it if this fingerprint matches the one the agent printed when it enrolled:
+%2</source>
+        <translation>エージェント %1 を承認しますか？
+
+次のフィンガープリントが、エージェントの登録時に表示されたものと一致する場合にのみ承認してください:
+%2</translation>
+    </message>
+    <message>
+        <source>Reject agent %1? It will not be able to connect.</source>
+        <translation>エージェント %1 を拒否しますか？拒否したエージェントは接続できなくなります。</translation>
+    </message>
+    <message>
+        <source>Revoke agent %1? It is cut off at once and must enrol again to report.</source>
+        <translation>エージェント %1 を失効させますか？エージェントは直ちに切断され、再び報告するには登録し直す必要があります。</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>確認</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetsModel</name>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(不明なホスト)</translation>
+    </message>
+    <message>
+        <source>Waiting for an operator to accept or reject this agent. Compare the key fingerprint with the one the agent printed.</source>
+        <translation>このエージェントは、オペレーターによる承認または拒否を待っています。鍵フィンガープリントを、エージェントが表示したものと照合してください。</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ステータス</translation>
+    </message>
+    <message>
+        <source>Operating system</source>
+        <translation>OS</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>アドレス</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最終確認日時</translation>
+    </message>
+    <message>
+        <source>Agent version</source>
+        <translation>エージェントのバージョン</translation>
+    </message>
+    <message>
+        <source>Key fingerprint</source>
+        <translation>鍵フィンガープリント</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AssetsView</name>
+    <message>
+        <source>Search host, OS, address, group…</source>
+        <translation>ホスト、OS、アドレス、グループで検索…</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>すべての状態</translation>
+    </message>
+    <message>
+        <source>%1 of %2 agents</source>
+        <translation>エージェント %1 / %2 台</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AuditModel</name>
+    <message>
+        <source>Denied by the server.</source>
+        <translation>サーバーにより拒否されました。</translation>
+    </message>
+    <message>
+        <source>Denied by the server: %1</source>
+        <translation>サーバーにより拒否されました: %1</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>失敗しました。</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Actor</source>
+        <translation>実行者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>詳細</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AuditView</name>
+    <message>
+        <source>Actor, e.g. user:admin</source>
+        <translation>実行者 (例: user:admin)</translation>
+    </message>
+    <message>
+        <source>Action starts with, e.g. operator.</source>
+        <translation>操作 (前方一致、例: operator.)</translation>
+    </message>
+    <message>
+        <source>Any outcome</source>
+        <translation>すべての結果</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>フィルター:</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <source>Verify chain</source>
+        <translation>チェーンを検証</translation>
+    </message>
+    <message>
+        <source>Ask the server to recompute the hash chain of the whole audit log. A break means entries were changed or removed outside Yagura.</source>
+        <translation>監査ログ全体のハッシュチェーンをサーバーで再計算します。チェーンが途切れている場合は、Yagura 以外の手段でエントリが変更または削除されたことを意味します。</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>検証中…</translation>
+    </message>
+    <message>
+        <source>Audit chain intact: %1 entries. Head %2…</source>
+        <translation>監査チェーンは正常です: %1 件。ヘッド %2…</translation>
+    </message>
+    <message>
+        <source>Audit chain BROKEN at entry %1: %2</source>
+        <translation>監査チェーンがエントリ %1 で破損しています: %2</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ConnectionWorker</name>
+    <message>
+        <source>The server key is not valid: it is 40 characters from the server&apos;s server.pub file.</source>
+        <translation>サーバーキーが無効です。サーバーキーは、サーバーの server.pub ファイルに記載されている 40 文字です。</translation>
+    </message>
+    <message>
+        <source>Not logged in.</source>
+        <translation>ログインしていません。</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::DashboardView</name>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Fetch the latest counts from the server</source>
+        <translation>サーバーから最新の集計を取得します</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合計</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <comment>a tile before the server has answered</comment>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>Waiting for the server…</source>
+        <translation>サーバーの応答を待っています…</translation>
+    </message>
+    <message>
+        <source>Agents by state</source>
+        <translation>状態別エージェント</translation>
+    </message>
+    <message>
+        <source>No agents are enrolled yet.</source>
+        <translation>登録済みのエージェントはまだありません。</translation>
+    </message>
+    <message>
+        <source>Agents by operating system</source>
+        <translation>OS 別エージェント</translation>
+    </message>
+    <message>
+        <source>Accepted agents</source>
+        <translation>承認済みエージェント</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n accepted agent(s)</source>
+        <translation>
+            <numerusform>%1: 承認済みエージェント %n 台</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No accepted agents yet.</source>
+        <translation>承認済みのエージェントはまだありません。</translation>
+    </message>
+    <message>
+        <source>Check-ins, last 24 hours</source>
+        <translation>チェックイン (過去 24 時間)</translation>
+    </message>
+    <message>
+        <source>Check-ins</source>
+        <translation>チェックイン</translation>
+    </message>
+    <message>
+        <source>Hour (local time)</source>
+        <translation>時刻 (ローカル時間)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1–%2: %n check-in(s)</source>
+        <translation>
+            <numerusform>%1–%2: チェックイン %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The server sent no check-in counts.</source>
+        <translation>サーバーからチェックイン数が送信されませんでした。</translation>
+    </message>
+    <message>
+        <source>There is no connection to a server.</source>
+        <translation>サーバーに接続されていません。</translation>
+    </message>
+    <message>
+        <source>The server did not answer.</source>
+        <translation>サーバーが応答しませんでした。</translation>
+    </message>
+    <message>
+        <source>The server sent an answer the console does not understand.</source>
+        <translation>サーバーから、コンソールで解釈できない応答が返されました。</translation>
+    </message>
+    <message>
+        <source>Could not refresh the dashboard: %1</source>
+        <translation>ダッシュボードを更新できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>最終更新 %1</translation>
+    </message>
+    <message>
+        <source>Counted by the server at %1</source>
+        <translation>サーバーでの集計日時: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>pie slice: state, number of agents</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <comment>operating system not reported by the agent</comment>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <comment>operating systems beyond the most common ones</comment>
+        <translation>その他</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::LoginDialog</name>
+    <message>
+        <source>Log in to Yagura</source>
+        <translation>Yagura にログイン</translation>
+    </message>
+    <message>
+        <source>40 characters, from the server&apos;s server.pub</source>
+        <translation>サーバーの server.pub に記載されている 40 文字</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>サーバー</translation>
+    </message>
+    <message>
+        <source>Server key</source>
+        <translation>サーバーキー</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>パスワード</translation>
+    </message>
+    <message>
+        <source>Use this computer&apos;s site</source>
+        <translation>このコンピューターのサイトを使用</translation>
+    </message>
+    <message>
+        <source>Connect to the single-machine site in %1, starting its server if it is not running.</source>
+        <translation>%1 にある単一マシン構成のサイトに接続します。サーバーが起動していない場合は起動します。</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>ログイン</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Yagura&lt;/b&gt; — on-premises endpoint protection</source>
+        <translation>&lt;b&gt;Yagura&lt;/b&gt; — オンプレミス型エンドポイント保護</translation>
+    </message>
+    <message>
+        <source>Enter the server address and your user name.</source>
+        <translation>サーバーのアドレスとユーザー名を入力してください。</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>%1 に接続中…</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>ユーザー名またはパスワードが正しくありません。</translation>
+    </message>
+    <message>
+        <source>The server does not answer. Check the address, the server key and that the server is running.</source>
+        <translation>サーバーが応答しません。アドレスとサーバーキーが正しいこと、およびサーバーが稼働していることを確認してください。</translation>
+    </message>
+    <message>
+        <source>Using the local site.</source>
+        <translation>ローカルサイトを使用しています。</translation>
+    </message>
+    <message>
+        <source>yagura-server is not installed on this computer.</source>
+        <translation>このコンピューターには yagura-server がインストールされていません。</translation>
+    </message>
+    <message>
+        <source>Could not start the local server.</source>
+        <translation>ローカルサーバーを起動できませんでした。</translation>
+    </message>
+    <message>
+        <source>Starting the local server…</source>
+        <translation>ローカルサーバーを起動中…</translation>
+    </message>
+    <message>
+        <source>The local server is running.</source>
+        <translation>ローカルサーバーは稼働中です。</translation>
+    </message>
+    <message>
+        <source>The local server did not start; see its log.</source>
+        <translation>ローカルサーバーが起動しませんでした。ログを確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::MainWindow</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>ダッシュボード</translation>
+    </message>
+    <message>
+        <source>Assets</source>
+        <translation>資産</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>対応</translation>
+    </message>
+    <message>
+        <source>Policies</source>
+        <translation>ポリシー</translation>
+    </message>
+    <message>
+        <source>Vulnerabilities</source>
+        <translation>脆弱性</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>コンプライアンス</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>監査</translation>
+    </message>
+    <message>
+        <source>Exports</source>
+        <translation>エクスポート</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Yagura Console</source>
+        <translation>Yagura コンソール</translation>
+    </message>
+    <message>
+        <source>The connection to the server is lost. Reconnecting… What you see may be out of date.</source>
+        <translation>サーバーとの接続が切断されました。再接続中… 表示内容が最新でない可能性があります。</translation>
+    </message>
+    <message>
+        <source>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</source>
+        <translation>アラート機能はまだ実装されていません。検知機能は、テレメトリと Sigma による検知の実装とともに提供される予定です。</translation>
+    </message>
+    <message>
+        <source>Response actions (isolation, kill, quarantine) are not built yet.</source>
+        <translation>対応アクション (ネットワーク隔離、プロセスの強制終了、ファイルの隔離) はまだ実装されていません。</translation>
+    </message>
+    <message>
+        <source>Policies are not built yet.</source>
+        <translation>ポリシー機能はまだ実装されていません。</translation>
+    </message>
+    <message>
+        <source>Vulnerability tracking is not built yet.</source>
+        <translation>脆弱性管理機能はまだ実装されていません。</translation>
+    </message>
+    <message>
+        <source>Compliance reporting is not built yet.</source>
+        <translation>コンプライアンスレポート機能はまだ実装されていません。</translation>
+    </message>
+    <message>
+        <source>Export bundles for the security provider are not built yet.</source>
+        <translation>セキュリティプロバイダー向けのエクスポートバンドル機能はまだ実装されていません。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>ロック(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Log &amp;out</source>
+        <translation>ログアウト(&amp;O)</translation>
+    </message>
+    <message>
+        <source>You logged out.</source>
+        <translation>ログアウトしました。</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Yagura</source>
+        <translation>Yagura について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About Yagura</source>
+        <translation>Yagura について</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Yagura&lt;/b&gt; 櫓 — on-premises endpoint protection.&lt;br&gt;Console for on-site security staff.</source>
+        <translation>&lt;b&gt;Yagura&lt;/b&gt; 櫓 — オンプレミス型エンドポイント保護。&lt;br&gt;現場のセキュリティ担当者向けコンソールです。</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;The console is locked&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;コンソールはロックされています&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Enter your password to continue.</source>
+        <translation>続行するには、パスワードを入力してください。</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>ロック解除</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>確認中…</translation>
+    </message>
+    <message>
+        <source>Wrong password.</source>
+        <translation>パスワードが正しくありません。</translation>
+    </message>
+    <message>
+        <source>%1 (%2) at %3</source>
+        <translation>%1 (%2) - 接続先: %3</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::NewUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>新規ユーザー</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Fill in a random password. It is shown once, and copied to the clipboard, after the user has been created.</source>
+        <translation>ランダムなパスワードを入力します。このパスワードはユーザーの作成後に一度だけ表示され、クリップボードにコピーされます。</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>作成</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名前(&amp;N):</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>ロール(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>パスワード(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm:</source>
+        <translation>確認(&amp;F):</translation>
+    </message>
+    <message>
+        <source>The system could not provide random numbers. Type a password.</source>
+        <translation>システムから乱数を取得できませんでした。パスワードを入力してください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>A password needs at least %n characters.</source>
+        <translation>
+            <numerusform>パスワードは %n 文字以上にしてください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>2 つのパスワードが一致しません。</translation>
+    </message>
+    <message>
+        <source>The generated password is shown once after the user is created.</source>
+        <translation>生成されたパスワードは、ユーザーの作成後に一度だけ表示されます。</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::SettingsView</name>
+    <message>
+        <source>General</source>
+        <translation>全般</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>システムの既定</translation>
+    </message>
+    <message>
+        <source>The language changes after the console restarts.</source>
+        <translation>言語の変更は、コンソールの再起動後に反映されます。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>After this long without input the console locks and asks for the password again.</source>
+        <translation>入力がないままこの時間が経過すると、コンソールがロックされ、パスワードの再入力が求められます。</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Passwords copied by the console are removed from the clipboard after this long.</source>
+        <translation>コンソールでコピーしたパスワードは、この時間が経過するとクリップボードから削除されます。</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>言語(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Lock when idle &amp;after:</source>
+        <translation>無操作時にロックするまでの時間(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Clear copied &amp;passwords after:</source>
+        <translation>コピーしたパスワードを消去するまでの時間(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>ユーザー</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::UsersPanel</name>
+    <message>
+        <source>Admin</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <source>Analyst</source>
+        <translation>アナリスト</translation>
+    </message>
+    <message>
+        <source>Auditor</source>
+        <translation>監査者</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>ロール</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Password changed</source>
+        <translation>パスワード変更日</translation>
+    </message>
+    <message>
+        <source>New user…</source>
+        <translation>新規ユーザー…</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>ロールを変更…</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>パスワードをリセット…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>無効にする</translation>
+    </message>
+    <message>
+        <source>This is you.</source>
+        <translation>ログイン中のあなた自身のアカウントです。</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>無効</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>有効にする</translation>
+    </message>
+    <message>
+        <source>The system could not provide random numbers for a password.</source>
+        <translation>システムからパスワード用の乱数を取得できませんでした。</translation>
+    </message>
+    <message>
+        <source>Reset password</source>
+        <translation>パスワードのリセット</translation>
+    </message>
+    <message>
+        <source>Give %1 a new, generated password? The current password stops working and their open sessions end.</source>
+        <translation>%1 に新しく生成したパスワードを設定しますか？現在のパスワードは使用できなくなり、開いているセッションは終了します。</translation>
+    </message>
+    <message>
+        <source>Disable user</source>
+        <translation>ユーザーの無効化</translation>
+    </message>
+    <message>
+        <source>Disable %1? They can no longer log in, and their open sessions end now.</source>
+        <translation>%1 を無効にしますか？このユーザーはログインできなくなり、開いているセッションは直ちに終了します。</translation>
+    </message>
+    <message>
+        <source>Enable user</source>
+        <translation>ユーザーの有効化</translation>
+    </message>
+    <message>
+        <source>Enable %1? They can log in again with their current password.</source>
+        <translation>%1 を有効にしますか？現在のパスワードで再びログインできるようになります。</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>ロールの変更</translation>
+    </message>
+    <message>
+        <source>Role for %1:</source>
+        <translation>%1 のロール:</translation>
+    </message>
+    <message>
+        <source>Password for %1</source>
+        <translation>%1 のパスワード</translation>
+    </message>
+    <message numerus="yes">
+        <source>The password for %1 is:
+
+%2
+
+It has been copied to the clipboard, which is cleared in %n second(s). It is not shown again.</source>
+        <translation>
+            <numerusform>%1 のパスワード:
+
+%2
+
+このパスワードはクリップボードにコピーされました。クリップボードは %n 秒後に消去されます。このパスワードは再表示されません。</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
