@@ -827,6 +827,18 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>%1 (%2) at %3</source>
         <translation>%1 (%2) at %3</translation>
     </message>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>Analyst</source>
+        <translation>Analyst</translation>
+    </message>
+    <message>
+        <source>Auditor</source>
+        <translation>Auditor</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::NewUserDialog</name>

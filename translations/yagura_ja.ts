@@ -825,6 +825,18 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>%1 (%2) at %3</source>
         <translation>%1 (%2) - 接続先: %3</translation>
     </message>
+    <message>
+        <source>Administrator</source>
+        <translation>管理者</translation>
+    </message>
+    <message>
+        <source>Analyst</source>
+        <translation>アナリスト</translation>
+    </message>
+    <message>
+        <source>Auditor</source>
+        <translation>監査者</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::NewUserDialog</name>

@@ -39,13 +39,14 @@ QTableWidget* makeTable(const QStringList& headers, const QString& objectName, Q
     return table;
 }
 
-void setRows(QTableWidget* table, const std::vector<QStringList>& rows) {
+// `sortable` tables let the user sort by any column; the overview keeps its order.
+void setRows(QTableWidget* table, const std::vector<QStringList>& rows, bool sortable = true) {
     table->setSortingEnabled(false);
     table->setRowCount(static_cast<int>(rows.size()));
     for (int r = 0; r < static_cast<int>(rows.size()); ++r)
         for (int c = 0; c < static_cast<int>(rows[static_cast<std::size_t>(r)].size()); ++c)
             table->setItem(r, c, new QTableWidgetItem(rows[static_cast<std::size_t>(r)][c]));
-    table->setSortingEnabled(true);
+    table->setSortingEnabled(sortable);
     table->resizeColumnsToContents();
 }
 
@@ -225,7 +226,7 @@ void AssetDetailPane::fill(const proto::GetAssetResponse& asset) {
                  .arg(bytes(disk.free_bytes()), bytes(disk.total_bytes()), q(disk.filesystem()))});
     for (const auto& issue : inventory.issues())
         overview.push_back({tr("Not collected: %1").arg(q(issue.section())), q(issue.message())});
-    setRows(m_overview, overview);
+    setRows(m_overview, overview, false);
 
     std::vector<QStringList> rows;
     for (const auto& nic : inventory.interfaces()) {
@@ -349,8 +350,9 @@ AssetsView::AssetsView(ServerConnection* connection, QWidget* parent)
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_detail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({300, 450});
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(filters);
     layout->addWidget(splitter, 1);

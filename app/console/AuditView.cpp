@@ -71,6 +71,14 @@ AuditView::AuditView(ServerConnection* connection, QWidget* parent)
     m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Fit the columns to the first page of entries; the detail column takes the rest.
+    connect(m_model, &AuditModel::pageLoaded, this, [this](int rows) {
+        if (rows <= m_model->pageSize() && rows > 0) {
+            m_table->resizeColumnsToContents();
+            for (int column = 0; column + 1 < m_model->columnCount(); ++column)
+                m_table->setColumnWidth(column, std::min(m_table->columnWidth(column), 360));
+        }
+    });
     m_table->horizontalHeader()->setSectionResizeMode(AuditModel::SeqColumn,
                                                       QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(AuditModel::TimeColumn,

@@ -315,7 +315,7 @@ void DashboardView::buildOsChart() {
     m_osAxis = new QBarCategoryAxis;
     m_osValueAxis = new QValueAxis;
     m_osValueAxis->setTitleText(tr("Accepted agents"));
-    m_osValueAxis->setLabelFormat(QStringLiteral("%d"));
+    m_osValueAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_osValueAxis->setMinorTickCount(0);
     chart->addAxis(m_osAxis, Qt::AlignLeft);
     chart->addAxis(m_osValueAxis, Qt::AlignBottom);
@@ -352,7 +352,7 @@ void DashboardView::buildCheckinChart() {
     m_checkinAxis->setTitleText(tr("Hour (local time)"));
     m_checkinValueAxis = new QValueAxis;
     m_checkinValueAxis->setTitleText(tr("Check-ins"));
-    m_checkinValueAxis->setLabelFormat(QStringLiteral("%d"));
+    m_checkinValueAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_checkinValueAxis->setMinorTickCount(0);
     chart->addAxis(m_checkinAxis, Qt::AlignBottom);
     chart->addAxis(m_checkinValueAxis, Qt::AlignLeft);

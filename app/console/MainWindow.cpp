@@ -280,9 +280,13 @@ void MainWindow::onConnectionState(bool connected) {
 }
 
 void MainWindow::updateStatusBar() {
+    const QString role = m_connection->role();
+    const QString roleText = role == QLatin1String("admin")     ? tr("Administrator")
+                             : role == QLatin1String("analyst") ? tr("Analyst")
+                             : role == QLatin1String("auditor") ? tr("Auditor")
+                                                                : role;
     statusBar()->showMessage(
-        tr("%1 (%2) at %3")
-            .arg(m_connection->user(), m_connection->role(), m_connection->target().endpoint));
+        tr("%1 (%2) at %3").arg(m_connection->user(), roleText, m_connection->target().endpoint));
 }
 
 } // namespace yagura::console
