@@ -101,15 +101,24 @@ if ! (cd "$BUILD_DIR" && cpack -G DEB -B "$OUT") >"$WORK/cpack.log" 2>&1; then
 fi
 
 mapfile -t DEBS < <(find "$OUT" -maxdepth 1 -name '*.deb' -printf '%f\n' | sort)
-((${#DEBS[@]} == 2)) ||
-    fail "expected exactly 2 .deb files, cpack made ${#DEBS[@]}: ${DEBS[*]:-none}"
+((${#DEBS[@]} == 3)) ||
+    fail "expected exactly 3 .deb files, cpack made ${#DEBS[@]}: ${DEBS[*]:-none}"
 SERVER_DEB=
 AGENT_DEB=
+CONSOLE_DEB=
 for deb in "${DEBS[@]}"; do
     case $deb in
         yagura-server_*.deb) SERVER_DEB=$OUT/$deb ;;
         yagura-agent_*.deb) AGENT_DEB=$OUT/$deb ;;
+        yagura-console_*.deb) CONSOLE_DEB=$OUT/$deb ;;
     esac
+done
+[[ -n $CONSOLE_DEB ]] || fail "no yagura-console_*.deb among: ${DEBS[*]}"
+# The console package carries the program, its desktop entry and its icon.
+dpkg-deb -c "$CONSOLE_DEB" >"$WORK/console.contents" || fail "dpkg-deb -c console failed"
+for path in ./usr/bin/yagura-console ./usr/share/applications/yagura-console.desktop \
+    ./usr/share/icons/hicolor/scalable/apps/yagura-console.svg; do
+    grep -q " $path\$" "$WORK/console.contents" || fail "the console package lacks $path"
 done
 [[ -n $SERVER_DEB ]] || fail "no yagura-server_*.deb among: ${DEBS[*]}"
 [[ -n $AGENT_DEB ]] || fail "no yagura-agent_*.deb among: ${DEBS[*]}"
