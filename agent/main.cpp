@@ -8,7 +8,7 @@
 #include "common/Version.h"
 #include "crypto/Random.h"
 
-#include <CLI/CLI.hpp>
+#include "common/CommandLine.h"
 
 #include <atomic>
 #include <csignal>
@@ -290,16 +290,8 @@ int main(int argc, char** argv) {
     status->add_option("--state-dir", stateDir, "Agent state directory");
     status->add_flag("--json", asJson, "Machine-readable output");
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "yagura-agent: %s (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto exitCode = cli::parse(app, argc, argv, "yagura-agent"))
+        return *exitCode;
     log::setup("yagura-agent", logLevel);
     const StateDir dir{stateDir};
     if (enroll->parsed())

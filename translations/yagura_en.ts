@@ -689,8 +689,8 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>The local server is running.</translation>
     </message>
     <message>
-        <source>The local server did not start; see its log.</source>
-        <translation>The local server did not start; see its log.</translation>
+        <source>The local server did not start; see %1.</source>
+        <translation>The local server did not start; see %1.</translation>
     </message>
 </context>
 <context>
@@ -838,6 +838,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Auditor</source>
         <translation>Auditor</translation>
+    </message>
+    <message>
+        <source>Your session has ended. Log in again.</source>
+        <translation>Your session has ended. Log in again.</translation>
     </message>
 </context>
 <context>

@@ -687,8 +687,8 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>ローカルサーバーは稼働中です。</translation>
     </message>
     <message>
-        <source>The local server did not start; see its log.</source>
-        <translation>ローカルサーバーが起動しませんでした。ログを確認してください。</translation>
+        <source>The local server did not start; see %1.</source>
+        <translation>ローカルサーバーを起動できませんでした。%1 を確認してください。</translation>
     </message>
 </context>
 <context>
@@ -836,6 +836,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Auditor</source>
         <translation>監査者</translation>
+    </message>
+    <message>
+        <source>Your session has ended. Log in again.</source>
+        <translation>セッションが終了しました。もう一度ログインしてください。</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,11 @@ AssetsModel::AssetsModel(ServerConnection* connection, QObject* parent)
     m_reloadSoon.setSingleShot(true);
     m_reloadSoon.setInterval(500);
     connect(&m_reloadSoon, &QTimer::timeout, this, &AssetsModel::reload);
+    // Changes pushed while the server was unreachable are lost: start over once it is back.
+    connect(m_connection, &ServerConnection::connectionStateChanged, this, [this](bool connected) {
+        if (connected && m_loadedOnce)
+            reload();
+    });
 }
 
 int AssetsModel::rowCount(const QModelIndex& parent) const {
@@ -248,10 +253,33 @@ void AssetsModel::onAgentChanged(const proto::AgentSummary& agent) {
         return;
     }
     // An agent this view has not loaded: new, or beyond the pages fetched so far.
-    // When everything is loaded it must be new: reload to place it where the sort puts it.
-    // Otherwise later pages bring it, fresh, when the user scrolls there.
-    if (m_loadedOnce && static_cast<int>(m_agents.size()) >= m_total)
+    // When everything is loaded and it matches the filters, it is new: reload to place it
+    // where the sort puts it. Otherwise later pages bring it, fresh, when the user scrolls
+    // there, or it is outside the filters and not shown at all.
+    if (m_loadedOnce && static_cast<int>(m_agents.size()) >= m_total && matchesFilters(agent))
         m_reloadSoon.start();
+}
+
+bool AssetsModel::matchesFilters(const proto::AgentSummary& agent) const {
+    if (!m_states.isEmpty()) {
+        const QString state = QString::fromStdString(agent.state());
+        const bool accepted = state == QLatin1String("accepted");
+        bool any = false;
+        for (const QString& wanted : m_states)
+            any |= wanted == state ||
+                   (wanted == QLatin1String("online") && accepted && agent.online()) ||
+                   (wanted == QLatin1String("offline") && accepted && !agent.online());
+        if (!any)
+            return false;
+    }
+    if (m_search.isEmpty())
+        return true;
+    // The server's search: a substring of host, OS, group, addresses or machine id, or the id.
+    for (const std::string* field :
+         {&agent.hostname(), &agent.os(), &agent.group(), &agent.addresses(), &agent.machine_id()})
+        if (QString::fromStdString(*field).contains(m_search, Qt::CaseInsensitive))
+            return true;
+    return m_search == QString::number(agent.id());
 }
 
 } // namespace yagura::console

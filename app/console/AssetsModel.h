@@ -58,6 +58,7 @@ signals:
 private:
     void requestPage(int offset, quint64 generation);
     void onAgentChanged(const proto::AgentSummary& agent);
+    bool matchesFilters(const proto::AgentSummary& agent) const;
 
     ServerConnection* m_connection;
     std::vector<proto::AgentSummary> m_agents;

@@ -11,7 +11,8 @@ ClipboardGuard::ClipboardGuard(QObject* parent) : QObject(parent) {
 }
 
 void ClipboardGuard::copySecret(const QString& secret, int clearAfterSeconds) {
-    m_secret = secret;
+    // A private buffer, so wiping it later cannot touch (or miss) a shared one.
+    m_secret = QString(secret.constData(), secret.size());
     QGuiApplication::clipboard()->setText(secret);
     m_timer.start(clearAfterSeconds * 1000);
 }

@@ -213,15 +213,26 @@ void LoginDialog::startLocalServer() {
         return;
     }
     const QString site = defaultSiteDirectory();
+    const QString dataHome = QFileInfo(site).absolutePath();
     QFile::remove(site + "/run/endpoints.json");
-    if (!QProcess::startDetached(
-            binary, {QStringLiteral("run"), QStringLiteral("--data-dir"), site,
-                     QStringLiteral("--agent-bind"), QStringLiteral("tcp://127.0.0.1:7420"),
-                     QStringLiteral("--enrol-bind"), QStringLiteral("tcp://127.0.0.1:7421"),
-                     QStringLiteral("--operator-bind"), QStringLiteral("tcp://127.0.0.1:7422")})) {
+    // Same log and pid file as scripts/dev.sh, so `dev.sh stop` stops it too.
+    QProcess server;
+    server.setProgram(binary);
+    server.setArguments({QStringLiteral("run"), QStringLiteral("--data-dir"), site,
+                         QStringLiteral("--agent-bind"), QStringLiteral("tcp://127.0.0.1:7420"),
+                         QStringLiteral("--enrol-bind"), QStringLiteral("tcp://127.0.0.1:7421"),
+                         QStringLiteral("--operator-bind"),
+                         QStringLiteral("tcp://127.0.0.1:7422")});
+    server.setStandardOutputFile(dataHome + "/server.log", QIODevice::Append);
+    server.setStandardErrorFile(dataHome + "/server.log", QIODevice::Append);
+    qint64 pid = 0;
+    if (!server.startDetached(&pid)) {
         m_status->setText(tr("Could not start the local server."));
         return;
     }
+    QFile pidFile(dataHome + "/server.pid");
+    if (pidFile.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        pidFile.write(QByteArray::number(pid) + '\n');
     setBusy(true, tr("Starting the local server…"));
     m_localWaits = 0;
     auto* poll = new QTimer(this);
@@ -234,7 +245,9 @@ void LoginDialog::startLocalServer() {
             m_password->setFocus();
         } else if (++m_localWaits > 60) {
             poll->deleteLater();
-            setBusy(false, tr("The local server did not start; see its log."));
+            setBusy(false, tr("The local server did not start; see %1.")
+                               .arg(QDir::toNativeSeparators(QFileInfo(site).absolutePath() +
+                                                             "/server.log")));
         }
     });
     poll->start();

@@ -76,8 +76,7 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
     setWindowIcon(QIcon(QStringLiteral(":/icons/yagura.svg")));
     m_clipboard = new ClipboardGuard(this);
     m_idleLock = new IdleLock(this);
-    QSettings settings;
-    m_idleLock->setTimeoutMinutes(settings.value(QStringLiteral("idleLockMinutes"), 15).toInt());
+    m_idleLock->setTimeoutMinutes(SettingsView::idleLockMinutes());
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("connectionBanner"));
@@ -192,8 +191,10 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
 
     connect(m_connection, &ServerConnection::connectionStateChanged, this,
             &MainWindow::onConnectionState);
-    connect(m_connection, &ServerConnection::sessionEnded, this,
-            [this](const QString& reason) { emit loginRequired(reason); });
+    // The server's reason is English and technical; the person gets a translated sentence.
+    connect(m_connection, &ServerConnection::sessionEnded, this, [this](const QString&) {
+        emit loginRequired(tr("Your session has ended. Log in again."));
+    });
     connect(m_idleLock, &IdleLock::lockRequested, this, &MainWindow::lock);
     if (m_settings)
         connect(m_settings, &SettingsView::idleLockMinutesChanged, m_idleLock,

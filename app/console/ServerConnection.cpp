@@ -24,7 +24,6 @@ public:
 
     CallResult login(const ServerTarget& target, const QString& user, const QString& password) {
         CallResult result;
-        m_client.reset();
         auto key = crypto::CurvePublicKey::parse(target.serverKey.trimmed().toStdString());
         if (!key.ok()) {
             result.code = ErrorCode::InvalidArgument;
@@ -40,14 +39,21 @@ public:
             result.error = QString::fromStdString(client.error().message);
             return result;
         }
-        m_client = std::move(client).value();
-        auto login = m_client->login(user.toStdString(), password.toStdString());
+        auto login = (*client)->login(user.toStdString(), password.toStdString());
         if (!login.ok()) {
+            // The current session (if any) stays as it was: a mistyped unlock password must
+            // not cut the console off.
             result.code = login.error().code;
             result.error = QString::fromStdString(login.error().message);
-            m_client.reset();
             return result;
         }
+        if (m_client) {
+            // The new session replaces the old one: end the old one on the server too.
+            proto::OperatorRequest logout;
+            logout.mutable_logout();
+            (void)m_client->call(logout);
+        }
+        m_client = std::move(client).value();
         proto::OperatorResponse response;
         *response.mutable_login() = *login;
         result.response = response;

@@ -4,7 +4,7 @@
 #include "common/Text.h"
 #include "common/Version.h"
 
-#include <CLI/CLI.hpp>
+#include "common/CommandLine.h"
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
@@ -437,16 +437,8 @@ int main(int argc, char** argv) {
     auditList->add_option("--action", action, "Only actions starting with this, e.g. agent.");
     auto* auditVerify = audit->add_subcommand("verify", "Verify the audit hash chain");
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "yagura-ctl: %s (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto exitCode = cli::parse(app, argc, argv, "yagura-ctl"))
+        return *exitCode;
     if (login->parsed())
         return cmdLogin(connection);
     if (logout->parsed())

@@ -7,7 +7,7 @@
 #include "server/Server.h"
 #include "server/Site.h"
 
-#include <CLI/CLI.hpp>
+#include "common/CommandLine.h"
 
 #include <atomic>
 #include <csignal>
@@ -262,16 +262,8 @@ int main(int argc, char** argv) {
     userAdd->add_option("--role", role, "admin, analyst or auditor")->required();
     userAdd->add_option("--password-file", passwordFile, "File holding the password")->required();
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "yagura-server: %s (see --help)\n", e.what());
-        return 2;
-    }
+    if (const auto exitCode = cli::parse(app, argc, argv, "yagura-server"))
+        return *exitCode;
     log::setup("yagura-server", logLevel);
 
     if (init->parsed())

@@ -75,6 +75,12 @@ private slots:
                           Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(status->text(), MainWindow::tr("Wrong password."), 15000);
         QVERIFY(window.isLocked());
+        // A mistyped unlock password does not cut the console off: the session still works.
+        bool answered = false;
+        proto::OperatorRequest list;
+        list.mutable_list_agents();
+        connection.call(list, &window, [&](const CallResult& result) { answered = result.ok(); });
+        QTRY_VERIFY_WITH_TIMEOUT(answered, 10000);
         password->setText(QString::fromLatin1(kAdminPassword));
         QTest::keyClick(password, Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(!window.isLocked(), 15000);
