@@ -5,6 +5,7 @@
 #include "crypto/Random.h"
 #include "proto/Envelope.h"
 #include "proto/InventoryItems.h"
+#include "spool/EventSpool.h"
 
 namespace yagura::agent {
 
@@ -60,7 +61,8 @@ void AgentSession::disconnect(const std::string& why) {
 }
 
 Status AgentSession::send(proto::MessageType type, const google::protobuf::MessageLite& message,
-                          proto::InventorySnapshot pendingInventory) {
+                          proto::InventorySnapshot pendingInventory,
+                          proto::EventBatch pendingEvents) {
     const std::uint64_t seq = m_nextSeq++;
     YAGURA_ASSIGN_OR_RETURN(const bool queued,
                             m_socket->send({protocol::pack(type, seq, message)}));
@@ -69,7 +71,7 @@ Status AgentSession::send(proto::MessageType type, const google::protobuf::Messa
         return success();
     }
     m_inFlight = InFlight{seq, type, m_clock.nowUnixMillis() + m_config.replyTimeout.count(),
-                          std::move(pendingInventory)};
+                          std::move(pendingInventory), std::move(pendingEvents)};
     return success();
 }
 
@@ -147,6 +149,12 @@ Status AgentSession::handleReply(const std::string& bytes) {
     }
     switch (ack->status()) {
     case proto::ACK_OK:
+        if (request.type == proto::EVENT_BATCH && m_config.spool) {
+            // Committed by the server: now, and only now, the spool may forget them.
+            YAGURA_TRY(m_config.spool->acknowledge(request.pendingEvents));
+            m_eventsDelivered += static_cast<std::uint64_t>(request.pendingEvents.events_size());
+            m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
+        }
         if (request.type == proto::INVENTORY_SNAPSHOT || request.type == proto::INVENTORY_DELTA) {
             // Only what the server committed becomes the base of the next delta.
             if (m_commit)
@@ -201,6 +209,10 @@ Status AgentSession::doDueWork() {
         if (m_inFlight)
             return success();
     }
+    bool sentEvents = false;
+    YAGURA_TRY(sendEvents(sentEvents));
+    if (sentEvents)
+        return success();
     if (nowMs >= m_nextHeartbeatMs) {
         m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
         proto::Heartbeat heartbeat;
@@ -210,6 +222,19 @@ Status AgentSession::doDueWork() {
         return send(proto::HEARTBEAT, heartbeat);
     }
     return success();
+}
+
+Status AgentSession::sendEvents(bool& sent) {
+    sent = false;
+    if (!m_config.spool)
+        return success();
+    YAGURA_ASSIGN_OR_RETURN(auto batch,
+                            m_config.spool->nextBatch(m_config.batchEvents, m_config.batchBytes));
+    if (batch.events_size() == 0 && batch.dropped_size() == 0)
+        return success();
+    proto::EventBatch copy = batch;
+    sent = true;
+    return send(proto::EVENT_BATCH, copy, {}, std::move(batch));
 }
 
 Status AgentSession::sendInventory(bool forceSnapshot) {

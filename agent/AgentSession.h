@@ -15,6 +15,8 @@
 
 namespace yagura::agent {
 
+class EventSpool;
+
 struct SessionConfig {
     std::vector<std::string> endpoints;
     crypto::CurvePublicKey serverKey;
@@ -26,6 +28,10 @@ struct SessionConfig {
     std::chrono::milliseconds inventoryInterval{15 * 60 * 1000};
     std::uint64_t policyVersion = 0;
     std::int64_t bootTimeUnix = 0;
+    // Telemetry to deliver; may be null (no telemetry).
+    EventSpool* spool = nullptr;
+    std::size_t batchEvents = 1000;
+    std::size_t batchBytes = 1 << 20;
 };
 
 // Collects the current inventory (the real collectors, or a simulator's).
@@ -54,6 +60,7 @@ public:
     std::int64_t lastContactUnix() const { return m_lastContactUnix; }
     const std::string& lastError() const { return m_lastError; }
     std::uint64_t acknowledgedGeneration() const { return m_acknowledged.generation(); }
+    std::uint64_t eventsDelivered() const { return m_eventsDelivered; }
     std::uint64_t agentId() const { return m_agentId; }
     net::Socket* socket() { return m_socket ? &*m_socket : nullptr; }
     // Forces the next inventory collection to happen at once.
@@ -65,12 +72,15 @@ private:
         proto::MessageType type = proto::MESSAGE_TYPE_UNSPECIFIED;
         std::int64_t deadlineMs = 0;
         proto::InventorySnapshot pendingInventory; // what becomes acknowledged on ACK_OK
+        proto::EventBatch pendingEvents;           // what the spool may delete on ACK_OK
     };
 
     Status connect();
     void disconnect(const std::string& why);
     Status send(proto::MessageType type, const google::protobuf::MessageLite& message,
-                proto::InventorySnapshot pendingInventory = {});
+                proto::InventorySnapshot pendingInventory = {},
+                proto::EventBatch pendingEvents = {});
+    Status sendEvents(bool& sent);
     Status handleReply(const std::string& bytes);
     Status doDueWork();
     Status sendInventory(bool forceSnapshot);
@@ -96,6 +106,7 @@ private:
     std::chrono::milliseconds m_heartbeatInterval{30000};
     bool m_serverNeedsSnapshot = true;
     std::int64_t m_lastContactUnix = 0;
+    std::uint64_t m_eventsDelivered = 0;
     std::string m_lastError;
 };
 

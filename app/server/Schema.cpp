@@ -100,11 +100,38 @@ WHEN EXISTS (SELECT 1 FROM audit_log WHERE seq = NEW.seq)
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql";
 
-constexpr std::array<store::Migration, 4> kMigrations{{
+constexpr std::string_view kVersion5 = R"sql(
+-- Telemetry, deduplicated on (agent, seq): a batch the agent sends twice is stored once.
+CREATE TABLE events (
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    seq INTEGER NOT NULL,
+    time_ms INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    received_ms INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX events_time ON events (time_ms);
+-- What agents' spools had to drop when full, as they reported it.
+CREATE TABLE event_losses (
+    id INTEGER PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    first_seq INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    rank INTEGER NOT NULL,
+    reported_ms INTEGER NOT NULL,
+    UNIQUE (agent_id, first_seq, last_seq, rank)
+);
+)sql";
+
+constexpr std::array<store::Migration, 5> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
+    {5, kVersion5},
 }};
 } // namespace
 

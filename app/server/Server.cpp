@@ -307,6 +307,20 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK);
     }
+    case proto::EVENT_BATCH: {
+        auto batch = protocol::parsePayload<proto::EventBatch>(*envelope);
+        if (!batch.ok())
+            return fail(batch.error());
+        if (auto status = m_store.storeEvents(agentId, *batch); !status.ok())
+            return fail(status.error());
+        // Events are contact too: an agent busy sending them is online.
+        if (auto agent = m_store.agentById(agentId); agent.ok() && agent->has_value())
+            (void)m_store.recordContact(agentId, (*agent)->agentVersion, (*agent)->uptimeSeconds,
+                                        (*agent)->policyVersion);
+        if (!m_announcedOnline[agentId])
+            changedAgents.push_back(agentId);
+        return ackMessage(seq, proto::ACK_OK);
+    }
     default:
         return ackMessage(seq, proto::ACK_UNSUPPORTED,
                           "message type " + std::to_string(static_cast<int>(envelope->type())) +

@@ -384,6 +384,58 @@ Status SiteStore::updateHostSummary(std::int64_t agentId) {
     return update.run();
 }
 
+Status SiteStore::storeEvents(std::int64_t agentId, const proto::EventBatch& batch) {
+    const std::int64_t now = m_clock.nowUnixMillis();
+    YAGURA_ASSIGN_OR_RETURN(auto insert,
+                            m_db.prepare("INSERT OR IGNORE INTO events (agent_id, seq, time_ms, "
+                                         "category, rank, body, received_ms) VALUES "
+                                         "(?, ?, ?, ?, ?, ?, ?)"));
+    for (const auto& event : batch.events()) {
+        proto::TelemetryEvent body = event;
+        body.clear_seq();
+        insert.reset();
+        insert.bind(1, agentId)
+            .bind(2, static_cast<std::int64_t>(event.seq()))
+            .bind(3, static_cast<std::int64_t>(event.time_unix_ms()))
+            .bind(4, event.category())
+            .bind(5, static_cast<std::int64_t>(event.rank()))
+            .bindBlob(6, body.SerializeAsString())
+            .bind(7, now);
+        YAGURA_TRY(insert.run());
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto loss,
+                            m_db.prepare("INSERT OR IGNORE INTO event_losses (agent_id, first_seq, "
+                                         "last_seq, count, rank, reported_ms) VALUES "
+                                         "(?, ?, ?, ?, ?, ?)"));
+    for (const auto& dropped : batch.dropped()) {
+        loss.reset();
+        loss.bind(1, agentId)
+            .bind(2, static_cast<std::int64_t>(dropped.first_seq()))
+            .bind(3, static_cast<std::int64_t>(dropped.last_seq()))
+            .bind(4, static_cast<std::int64_t>(dropped.count()))
+            .bind(5, static_cast<std::int64_t>(dropped.rank()))
+            .bind(6, now);
+        YAGURA_TRY(loss.run());
+    }
+    return success();
+}
+
+Result<std::uint64_t> SiteStore::eventCount(std::int64_t agentId) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT count(*) FROM events WHERE agent_id = ?"));
+    query.bind(1, agentId);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+    return hasRow ? static_cast<std::uint64_t>(query.int64(0)) : 0u;
+}
+
+Result<std::uint64_t> SiteStore::lostEventCount(std::int64_t agentId) {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare("SELECT coalesce(sum(count), 0) FROM "
+                                                     "event_losses WHERE agent_id = ?"));
+    query.bind(1, agentId);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+    return hasRow ? static_cast<std::uint64_t>(query.int64(0)) : 0u;
+}
+
 Status SiteStore::insertToken(const TokenRecord& token, const std::string& createdBy) {
     YAGURA_ASSIGN_OR_RETURN(
         auto insert,

@@ -108,6 +108,11 @@ public:
     Status applyInventoryDelta(std::int64_t agentId, const proto::InventoryDelta& delta);
     Result<std::vector<proto::InventoryItem>> inventoryItems(std::int64_t agentId);
 
+    // Telemetry
+    Status storeEvents(std::int64_t agentId, const proto::EventBatch& batch);
+    Result<std::uint64_t> eventCount(std::int64_t agentId);
+    Result<std::uint64_t> lostEventCount(std::int64_t agentId);
+
     // Enrolment tokens
     Status insertToken(const TokenRecord& token, const std::string& createdBy);
     Result<std::optional<TokenRecord>> tokenById(const std::string& id);
