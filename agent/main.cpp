@@ -2,7 +2,9 @@
 #include "agent/AgentSession.h"
 #include "agent/Enrolment.h"
 #include "agent/StateDir.h"
+#include "agent/collectors/ProcessCollector.h"
 #include "agent/inventory/InventoryCollector.h"
+#include "agent/spool/EventSpool.h"
 #include "common/Log.h"
 #include "common/Text.h"
 #include "common/Version.h"
@@ -100,7 +102,7 @@ bool waitForAcceptance(net::Context& context, const StateDir& stateDir, Enrolmen
 }
 
 int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
-             const std::string& retryMax) {
+             const std::string& retryMax, std::uint64_t spoolBudgetBytes) {
     auto interval = text::parseDuration(inventoryInterval);
     if (!interval.ok())
         return fail("--inventory-interval: " + interval.error().message, 2);
@@ -143,6 +145,20 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     config.backoffMax = retryMs;
     config.inventoryInterval = std::chrono::duration_cast<std::chrono::milliseconds>(*interval);
     config.bootTimeUnix = bootTimeUnix();
+
+    // Telemetry: every event is in the durable spool before it is sent.
+    auto spool = EventSpool::open(stateDir.root(), spoolBudgetBytes);
+    if (!spool.ok())
+        return fail(spool.error().message);
+    config.spool = &*spool;
+    ProcessCollector processes;
+    bool collectingProcesses = false;
+    if (auto started = processes.start(); started.ok()) {
+        collectingProcesses = true;
+    } else {
+        // Not fatal: inventory and delivery still work; the reason is reported.
+        spdlog::warn("process events not collected: {}", started.error().message);
+    }
     AgentSession session(
         context, config, SystemClock::instance(),
         [] {
@@ -160,7 +176,32 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     std::int64_t lastStateCheck = SystemClock::instance().nowUnixSeconds();
     const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
     while (!g_stopRequested) {
-        if (auto status = session.step(std::chrono::milliseconds{200}); !status.ok())
+        if (collectingProcesses) {
+            auto started = processes.poll(std::chrono::milliseconds{50});
+            if (!started.ok()) {
+                spdlog::error("{}", started.error().message);
+            } else if (!started->empty()) {
+                std::vector<proto::TelemetryEvent> events;
+                events.reserve(started->size());
+                for (const auto& info : *started) {
+                    proto::TelemetryEvent event;
+                    event.set_time_unix_ms(static_cast<std::uint64_t>(info.startTimeUnixMs));
+                    event.set_category("process_creation");
+                    event.set_rank(proto::RANK_TELEMETRY);
+                    for (auto& [name, value] : info.sigmaFields()) {
+                        auto* field = event.add_fields();
+                        field->set_name(name);
+                        field->set_value(value);
+                    }
+                    events.push_back(std::move(event));
+                }
+                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
+                    spdlog::error("cannot spool events: {}", stored.error().message);
+            }
+            processes.prune(SystemClock::instance().nowUnixMillis(), std::chrono::minutes{10});
+        }
+        if (auto status = session.step(std::chrono::milliseconds{collectingProcesses ? 20 : 200});
+            !status.ok())
             spdlog::error("{}", status.error().message);
         // A refused handshake says nothing about why: while the session cannot be established,
         // ask the enrolment endpoint now and then whether the site revoked this agent.
@@ -284,6 +325,10 @@ int main(int argc, char** argv) {
     run->add_option("--state-dir", stateDir, "Agent state directory");
     run->add_option("--inventory-interval", inventoryInterval, "How often to re-collect inventory");
     run->add_option("--retry-max", retryMax, "Longest wait between reconnection attempts");
+    std::uint64_t spoolBudgetMiB = 256;
+    run->add_option("--spool-budget-mib", spoolBudgetMiB,
+                    "Bytes of undelivered events kept while offline, in MiB")
+        ->check(CLI::Range(1, 1 << 20));
 
     bool asJson = false;
     auto* status = app.add_subcommand("status", "Show enrolment and connection state");
@@ -297,7 +342,7 @@ int main(int argc, char** argv) {
     if (enroll->parsed())
         return runEnroll(token, dir, timeout);
     if (run->parsed())
-        return runAgent(dir, inventoryInterval, retryMax);
+        return runAgent(dir, inventoryInterval, retryMax, spoolBudgetMiB << 20);
     if (status->parsed())
         return runStatus(dir, asJson);
     return 2;

@@ -5,6 +5,7 @@ find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 find_package(Protobuf 3.21 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
+find_package(yaml-cpp 0.7 REQUIRED)
 find_package(CLI11 CONFIG QUIET)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq>=4.3)
 

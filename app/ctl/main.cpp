@@ -335,6 +335,35 @@ int cmdAssetShow(const Connection& connection, std::uint64_t id, bool asJson) {
     return 0;
 }
 
+int cmdEventsList(const Connection& connection, std::uint64_t agentId, const std::string& category,
+                  const std::string& contains, std::uint64_t after, std::uint32_t limit,
+                  bool asJson) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    auto* list = request.mutable_list_events();
+    list->set_agent_id(agentId);
+    list->set_category(category);
+    list->set_contains(contains);
+    list->set_after_seq(after);
+    list->set_limit(limit);
+    const auto response = orDie(client->call(request));
+    if (asJson) {
+        std::printf("%s\n", toJson(response.list_events()).c_str());
+        return 0;
+    }
+    for (const auto& event : response.list_events().events()) {
+        std::string summary;
+        for (const auto& field : event.fields())
+            if (field.name() == "Image" || field.name() == "CommandLine" || field.name() == "User")
+                summary += " " + field.name() + "=" + field.value();
+        std::printf(
+            "%8llu %s %-18s%s\n", static_cast<unsigned long long>(event.seq()),
+            text::isoTimeUtc(static_cast<std::int64_t>(event.time_unix_ms() / 1000)).c_str(),
+            event.category().c_str(), summary.c_str());
+    }
+    return 0;
+}
+
 int cmdAuditList(const Connection& connection, bool asJson, std::uint64_t after,
                  std::uint32_t limit, const std::string& actor, const std::string& action) {
     auto client = connectWithSession(connection);
@@ -409,6 +438,8 @@ int main(int argc, char** argv) {
                            "pending, accepted, online, offline, rejected, revoked (repeatable)");
     agentsList->add_option("--search", search, "Text to search in host name, OS, group, address");
     std::uint64_t agentId = 0;
+    std::uint64_t after = 0;
+    std::uint32_t limit = 100;
     auto* accept = agents->add_subcommand("accept", "Accept a pending agent");
     accept->add_option("ID", agentId, "Agent id")->required();
     auto* reject = agents->add_subcommand("reject", "Reject a pending agent");
@@ -422,10 +453,22 @@ int main(int argc, char** argv) {
     assetShow->add_option("ID", agentId, "Agent id")->required();
     assetShow->add_flag("--json", asJson, "JSON output");
 
+    auto* eventsCommand = app.add_subcommand("events", "Agents' telemetry");
+    eventsCommand->require_subcommand(1);
+    std::string category;
+    std::string contains;
+    auto* eventsList =
+        eventsCommand->add_subcommand("list", "List an agent's events, oldest first");
+    eventsList->add_option("--agent", agentId, "Agent id")->required();
+    eventsList->add_option("--category", category, "Only this category, e.g. process_creation");
+    eventsList->add_option("--contains", contains, "Only events with a field containing this text");
+    eventsList->add_option("--after", after, "Only events after this sequence number");
+    eventsList->add_option("--limit", limit, "At most this many events")
+        ->check(CLI::Range(1, 1000));
+    eventsList->add_flag("--json", asJson, "JSON output");
+
     auto* audit = app.add_subcommand("audit", "The audit log");
     audit->require_subcommand(1);
-    std::uint64_t after = 0;
-    std::uint32_t limit = 100;
     std::string actor;
     std::string action;
     auto* auditList = audit->add_subcommand("list", "List audit entries, oldest first");
@@ -453,6 +496,8 @@ int main(int argc, char** argv) {
         return cmdAgentAction(connection, proto::REVOKE, agentId);
     if (assetShow->parsed())
         return cmdAssetShow(connection, agentId, asJson);
+    if (eventsList->parsed())
+        return cmdEventsList(connection, agentId, category, contains, after, limit, asJson);
     if (auditList->parsed())
         return cmdAuditList(connection, asJson, after, limit, actor, action);
     if (auditVerify->parsed())

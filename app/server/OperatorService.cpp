@@ -160,6 +160,22 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
                       request.update_user().name(), response))
             updateUser(*session, request.update_user(), response);
         break;
+    case proto::OperatorRequest::kListEvents:
+        if (authorize(*session, Permission::ViewAgents, "events.list",
+                      "agent:" + std::to_string(request.list_events().agent_id()), response)) {
+            const std::uint32_t limit = request.list_events().limit() == 0
+                                            ? kDefaultPageSize
+                                            : std::min(request.list_events().limit(), kMaxPageSize);
+            auto events = m_store.listEvents(request.list_events(), limit);
+            if (!events.ok()) {
+                setError(response, events.error().code, events.error().message);
+                break;
+            }
+            auto* body = response.mutable_list_events();
+            for (auto& event : *events)
+                *body->add_events() = std::move(event);
+        }
+        break;
     case proto::OperatorRequest::kSubscribe:
         session->routingId = message.frames.front();
         response.mutable_subscribe();

@@ -436,6 +436,39 @@ Result<std::uint64_t> SiteStore::lostEventCount(std::int64_t agentId) {
     return hasRow ? static_cast<std::uint64_t>(query.int64(0)) : 0u;
 }
 
+Result<std::vector<proto::EventRecord>>
+SiteStore::listEvents(const proto::ListEventsRequest& request, std::uint32_t limit) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto query,
+        m_db.prepare("SELECT seq, time_ms, category, body FROM events WHERE agent_id = ?1 AND "
+                     "seq > ?2 AND (?3 = '' OR category = ?3) AND (?4 = '' OR "
+                     "instr(body, CAST(?4 AS BLOB)) > 0) AND (?5 = 0 OR time_ms >= ?5) AND "
+                     "(?6 = 0 OR time_ms <= ?6) ORDER BY seq LIMIT ?7"));
+    query.bind(1, static_cast<std::int64_t>(request.agent_id()))
+        .bind(2, static_cast<std::int64_t>(request.after_seq()))
+        .bind(3, request.category())
+        .bind(4, request.contains())
+        .bind(5, static_cast<std::int64_t>(request.since_unix_ms()))
+        .bind(6, static_cast<std::int64_t>(request.until_unix_ms()))
+        .bind(7, static_cast<std::int64_t>(limit));
+    std::vector<proto::EventRecord> records;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return records;
+        proto::TelemetryEvent event;
+        if (!event.ParseFromString(query.blob(3)))
+            continue;
+        proto::EventRecord record;
+        record.set_agent_id(request.agent_id());
+        record.set_seq(static_cast<std::uint64_t>(query.int64(0)));
+        record.set_time_unix_ms(static_cast<std::uint64_t>(query.int64(1)));
+        record.set_category(query.text(2));
+        *record.mutable_fields() = event.fields();
+        records.push_back(std::move(record));
+    }
+}
+
 Status SiteStore::insertToken(const TokenRecord& token, const std::string& createdBy) {
     YAGURA_ASSIGN_OR_RETURN(
         auto insert,

@@ -112,6 +112,8 @@ public:
     Status storeEvents(std::int64_t agentId, const proto::EventBatch& batch);
     Result<std::uint64_t> eventCount(std::int64_t agentId);
     Result<std::uint64_t> lostEventCount(std::int64_t agentId);
+    Result<std::vector<proto::EventRecord>> listEvents(const proto::ListEventsRequest& request,
+                                                       std::uint32_t limit);
 
     // Enrolment tokens
     Status insertToken(const TokenRecord& token, const std::string& createdBy);
