@@ -3,6 +3,7 @@
 #include "agent/Enrolment.h"
 #include "agent/StateDir.h"
 #include "agent/collectors/ProcessCollector.h"
+#include "agent/detection/AgentDetector.h"
 #include "agent/inventory/InventoryCollector.h"
 #include "agent/spool/EventSpool.h"
 #include "common/Log.h"
@@ -102,7 +103,8 @@ bool waitForAcceptance(net::Context& context, const StateDir& stateDir, Enrolmen
 }
 
 int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
-             const std::string& retryMax, std::uint64_t spoolBudgetBytes) {
+             const std::string& retryMax, std::uint64_t spoolBudgetBytes,
+             const std::vector<std::filesystem::path>& rulePaths) {
     auto interval = text::parseDuration(inventoryInterval);
     if (!interval.ok())
         return fail("--inventory-interval: " + interval.error().message, 2);
@@ -151,6 +153,14 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     if (!spool.ok())
         return fail(spool.error().message);
     config.spool = &*spool;
+    AgentDetector detector;
+    if (!rulePaths.empty()) {
+        const auto report = detector.load(rulePaths);
+        spdlog::info("detection rules: {} loaded, {} not supported", report.loaded,
+                     report.unsupported);
+        for (const auto& [file, reason] : report.problems)
+            spdlog::debug("rule {} not loaded: {}", file, reason);
+    }
     ProcessCollector processes;
     bool collectingProcesses = false;
     if (auto started = processes.start(); started.ok()) {
@@ -183,17 +193,12 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
             } else if (!started->empty()) {
                 std::vector<proto::TelemetryEvent> events;
                 events.reserve(started->size());
+                const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
                 for (const auto& info : *started) {
-                    proto::TelemetryEvent event;
-                    event.set_time_unix_ms(static_cast<std::uint64_t>(info.startTimeUnixMs));
-                    event.set_category("process_creation");
-                    event.set_rank(proto::RANK_TELEMETRY);
-                    for (auto& [name, value] : info.sigmaFields()) {
-                        auto* field = event.add_fields();
-                        field->set_name(name);
-                        field->set_value(value);
-                    }
-                    events.push_back(std::move(event));
+                    // Alerts first: they outrank telemetry if the spool must drop anything.
+                    for (auto& alert : detector.evaluate(info, processes, nowMs))
+                        events.push_back(std::move(alert));
+                    events.push_back(processCreationEvent(info));
                 }
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
                     spdlog::error("cannot spool events: {}", stored.error().message);
@@ -329,6 +334,10 @@ int main(int argc, char** argv) {
     run->add_option("--spool-budget-mib", spoolBudgetMiB,
                     "Bytes of undelivered events kept while offline, in MiB")
         ->check(CLI::Range(1, 1 << 20));
+    std::vector<std::filesystem::path> rulePaths;
+    run->add_option("--rules", rulePaths,
+                    "Sigma rule file or folder to run on this endpoint (repeatable)")
+        ->check(CLI::ExistingPath);
 
     bool asJson = false;
     auto* status = app.add_subcommand("status", "Show enrolment and connection state");
@@ -342,7 +351,7 @@ int main(int argc, char** argv) {
     if (enroll->parsed())
         return runEnroll(token, dir, timeout);
     if (run->parsed())
-        return runAgent(dir, inventoryInterval, retryMax, spoolBudgetMiB << 20);
+        return runAgent(dir, inventoryInterval, retryMax, spoolBudgetMiB << 20, rulePaths);
     if (status->parsed())
         return runStatus(dir, asJson);
     return 2;

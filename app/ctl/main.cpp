@@ -364,6 +364,35 @@ int cmdEventsList(const Connection& connection, std::uint64_t agentId, const std
     return 0;
 }
 
+int cmdAlertsList(const Connection& connection, const std::vector<std::string>& statuses,
+                  std::uint64_t agentId, const std::string& ruleId, std::uint32_t limit,
+                  bool asJson) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    auto* list = request.mutable_list_alerts();
+    for (const auto& status : statuses)
+        list->add_statuses(status);
+    list->set_agent_id(agentId);
+    list->set_rule_id(ruleId);
+    list->set_limit(limit);
+    const auto response = orDie(client->call(request));
+    if (asJson) {
+        std::printf("%s\n", toJson(response.list_alerts()).c_str());
+        return 0;
+    }
+    std::printf("%-6s %-9s %-13s %-20s %5s %-22s %s\n", "ID", "LEVEL", "STATUS", "HOST", "COUNT",
+                "LAST SEEN", "RULE");
+    for (const auto& alert : response.list_alerts().alerts())
+        std::printf(
+            "%-6llu %-9s %-13s %-20s %5u %-22s %s (%s)\n",
+            static_cast<unsigned long long>(alert.id()), alert.level().c_str(),
+            alert.status().c_str(), alert.hostname().c_str(), alert.count(),
+            text::isoTimeUtc(static_cast<std::int64_t>(alert.last_seen_unix_ms() / 1000)).c_str(),
+            alert.rule_title().c_str(), alert.rule_id().c_str());
+    std::printf("%u alert(s)\n", response.list_alerts().total());
+    return 0;
+}
+
 int cmdAuditList(const Connection& connection, bool asJson, std::uint64_t after,
                  std::uint32_t limit, const std::string& actor, const std::string& action) {
     auto client = connectWithSession(connection);
@@ -467,6 +496,20 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 1000));
     eventsList->add_flag("--json", asJson, "JSON output");
 
+    auto* alertsCommand = app.add_subcommand("alerts", "Detection alerts");
+    alertsCommand->require_subcommand(1);
+    std::vector<std::string> alertStatuses;
+    std::string ruleId;
+    std::uint64_t alertAgent = 0;
+    auto* alertsList = alertsCommand->add_subcommand("list", "List alerts, newest first");
+    alertsList->add_option("--status", alertStatuses,
+                           "new, acknowledged, in_progress, resolved, false_positive (repeatable)");
+    alertsList->add_option("--agent", alertAgent, "Only this agent");
+    alertsList->add_option("--rule", ruleId, "Only this rule id");
+    alertsList->add_option("--limit", limit, "At most this many alerts")
+        ->check(CLI::Range(1, 1000));
+    alertsList->add_flag("--json", asJson, "JSON output");
+
     auto* audit = app.add_subcommand("audit", "The audit log");
     audit->require_subcommand(1);
     std::string actor;
@@ -496,6 +539,8 @@ int main(int argc, char** argv) {
         return cmdAgentAction(connection, proto::REVOKE, agentId);
     if (assetShow->parsed())
         return cmdAssetShow(connection, agentId, asJson);
+    if (alertsList->parsed())
+        return cmdAlertsList(connection, alertStatuses, alertAgent, ruleId, limit, asJson);
     if (eventsList->parsed())
         return cmdEventsList(connection, agentId, category, contains, after, limit, asJson);
     if (auditList->parsed())

@@ -176,6 +176,22 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
                 *body->add_events() = std::move(event);
         }
         break;
+    case proto::OperatorRequest::kListAlerts:
+        if (authorize(*session, Permission::ViewAgents, "alerts.list", "", response)) {
+            const std::uint32_t limit = request.list_alerts().limit() == 0
+                                            ? kDefaultPageSize
+                                            : std::min(request.list_alerts().limit(), kMaxPageSize);
+            auto alerts = m_store.listAlerts(request.list_alerts(), limit);
+            if (!alerts.ok()) {
+                setError(response, alerts.error().code, alerts.error().message);
+                break;
+            }
+            auto* body = response.mutable_list_alerts();
+            body->set_total(alerts->second);
+            for (auto& alert : alerts->first)
+                *body->add_alerts() = std::move(alert);
+        }
+        break;
     case proto::OperatorRequest::kSubscribe:
         session->routingId = message.frames.front();
         response.mutable_subscribe();
@@ -632,6 +648,16 @@ void OperatorService::updateUser(const Session& session, const proto::UpdateUser
 void OperatorService::broadcastAgent(const AgentRecord& agent, net::Socket& socket) {
     proto::OperatorMessage message;
     *message.mutable_notification()->mutable_agent_changed() = toSummary(agent, onlineSince());
+    broadcast(message, socket);
+}
+
+void OperatorService::broadcastAlert(const proto::AlertSummary& alert, net::Socket& socket) {
+    proto::OperatorMessage message;
+    *message.mutable_notification()->mutable_alert_changed() = alert;
+    broadcast(message, socket);
+}
+
+void OperatorService::broadcast(const proto::OperatorMessage& message, net::Socket& socket) {
     const std::string bytes = message.SerializeAsString();
     const std::int64_t nowMs = m_clock.nowUnixMillis();
     const auto ttl =

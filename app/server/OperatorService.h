@@ -43,6 +43,7 @@ public:
     std::string handle(const net::ReceivedMessage& message);
     // Sends an agent's new summary to every subscribed session.
     void broadcastAgent(const AgentRecord& agent, net::Socket& socket);
+    void broadcastAlert(const proto::AlertSummary& alert, net::Socket& socket);
     void expireSessions();
 
 private:
@@ -62,6 +63,7 @@ private:
 
     proto::OperatorResponse dispatch(const proto::OperatorRequest& request,
                                      const net::ReceivedMessage& message);
+    void broadcast(const proto::OperatorMessage& message, net::Socket& socket);
     proto::OperatorResponse login(const proto::OperatorRequest& request,
                                   const net::ReceivedMessage& message);
     Session* authenticate(const proto::OperatorRequest& request,

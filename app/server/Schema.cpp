@@ -126,12 +126,36 @@ CREATE TABLE event_losses (
 );
 )sql";
 
-constexpr std::array<store::Migration, 5> kMigrations{{
+constexpr std::string_view kVersion6 = R"sql(
+-- Alerts, grouped: the same rule firing on the same host for the same executable adds to the
+-- open alert's counter instead of opening another.
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    rule_id TEXT NOT NULL,
+    rule_title TEXT NOT NULL,
+    level TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    image TEXT NOT NULL,
+    first_seen_ms INTEGER NOT NULL,
+    last_seen_ms INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'acknowledged', 'in_progress', 'resolved', 'false_positive')),
+    assignee TEXT NOT NULL DEFAULT '',
+    last_event_seq INTEGER NOT NULL
+);
+CREATE INDEX alerts_group ON alerts (agent_id, rule_id, image, status);
+CREATE INDEX alerts_recent ON alerts (last_seen_ms);
+)sql";
+
+constexpr std::array<store::Migration, 6> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
     {5, kVersion5},
+    {6, kVersion6},
 }};
 } // namespace
 

@@ -215,6 +215,7 @@ Status Server::handleAgentBatch() {
     }
     auto committed = transaction.commit();
     if (!committed.ok()) {
+        m_changedAlerts.clear();
         // Nothing is acknowledged; agents resend after their timeout.
         spdlog::error("cannot commit agent messages: {}", committed.error().message);
         return success();
@@ -223,6 +224,10 @@ Status Server::handleAgentBatch() {
         (void)m_agentSocket->send({route, reply});
     for (std::int64_t id : changedAgents)
         agentChanged(id);
+    for (std::int64_t id : m_changedAlerts)
+        if (auto alert = m_store.alertById(id); alert.ok() && alert->has_value())
+            m_operators->broadcastAlert(**alert, *m_operatorSocket);
+    m_changedAlerts.clear();
     return success();
 }
 
@@ -311,8 +316,10 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         auto batch = protocol::parsePayload<proto::EventBatch>(*envelope);
         if (!batch.ok())
             return fail(batch.error());
-        if (auto status = m_store.storeEvents(agentId, *batch); !status.ok())
-            return fail(status.error());
+        auto alerts = m_store.storeEvents(agentId, *batch);
+        if (!alerts.ok())
+            return fail(alerts.error());
+        m_changedAlerts.insert(m_changedAlerts.end(), alerts->begin(), alerts->end());
         // Events are contact too: an agent busy sending them is online.
         if (auto agent = m_store.agentById(agentId); agent.ok() && agent->has_value())
             (void)m_store.recordContact(agentId, (*agent)->agentVersion, (*agent)->uptimeSeconds,

@@ -88,6 +88,8 @@ private:
     // Online state as last announced to subscribers, per agent id.
     std::map<std::int64_t, bool> m_announcedOnline;
     std::int64_t m_lastSweepMs = 0;
+    // Alerts opened or updated by the batch being committed; announced after the commit.
+    std::vector<std::int64_t> m_changedAlerts;
 };
 
 } // namespace yagura::server

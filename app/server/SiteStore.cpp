@@ -2,6 +2,8 @@
 
 #include "server/Schema.h"
 
+#include "common/Text.h"
+
 #include <algorithm>
 #include <map>
 
@@ -384,7 +386,9 @@ Status SiteStore::updateHostSummary(std::int64_t agentId) {
     return update.run();
 }
 
-Status SiteStore::storeEvents(std::int64_t agentId, const proto::EventBatch& batch) {
+Result<std::vector<std::int64_t>> SiteStore::storeEvents(std::int64_t agentId,
+                                                         const proto::EventBatch& batch) {
+    std::vector<std::int64_t> alerts;
     const std::int64_t now = m_clock.nowUnixMillis();
     YAGURA_ASSIGN_OR_RETURN(auto insert,
                             m_db.prepare("INSERT OR IGNORE INTO events (agent_id, seq, time_ms, "
@@ -402,6 +406,11 @@ Status SiteStore::storeEvents(std::int64_t agentId, const proto::EventBatch& bat
             .bindBlob(6, body.SerializeAsString())
             .bind(7, now);
         YAGURA_TRY(insert.run());
+        // Only a first delivery counts: a resent alert event must not bump its alert again.
+        if (m_db.changes() == 1 && event.category() == "alert") {
+            YAGURA_ASSIGN_OR_RETURN(const std::int64_t alertId, recordAlert(agentId, event));
+            alerts.push_back(alertId);
+        }
     }
     YAGURA_ASSIGN_OR_RETURN(auto loss,
                             m_db.prepare("INSERT OR IGNORE INTO event_losses (agent_id, first_seq, "
@@ -417,7 +426,130 @@ Status SiteStore::storeEvents(std::int64_t agentId, const proto::EventBatch& bat
             .bind(6, now);
         YAGURA_TRY(loss.run());
     }
-    return success();
+    return alerts;
+}
+
+namespace {
+std::string fieldValue(const proto::TelemetryEvent& event, std::string_view name) {
+    for (const auto& field : event.fields())
+        if (field.name() == name)
+            return field.value();
+    return {};
+}
+
+constexpr const char* kAlertColumns =
+    "alerts.id, alerts.agent_id, agents.hostname, rule_id, rule_title, level, tags, image, "
+    "first_seen_ms, alerts.last_seen_ms, count, status, assignee, last_event_seq";
+
+proto::AlertSummary readAlert(const store::Statement& row) {
+    proto::AlertSummary alert;
+    alert.set_id(static_cast<std::uint64_t>(row.int64(0)));
+    alert.set_agent_id(static_cast<std::uint64_t>(row.int64(1)));
+    alert.set_hostname(row.text(2));
+    alert.set_rule_id(row.text(3));
+    alert.set_rule_title(row.text(4));
+    alert.set_level(row.text(5));
+    for (std::string_view tag : text::split(row.text(6), ','))
+        if (!tag.empty())
+            alert.add_tags(std::string(tag));
+    alert.set_image(row.text(7));
+    alert.set_first_seen_unix_ms(static_cast<std::uint64_t>(row.int64(8)));
+    alert.set_last_seen_unix_ms(static_cast<std::uint64_t>(row.int64(9)));
+    alert.set_count(static_cast<std::uint32_t>(row.int64(10)));
+    alert.set_status(row.text(11));
+    alert.set_assignee(row.text(12));
+    alert.set_last_event_seq(static_cast<std::uint64_t>(row.int64(13)));
+    return alert;
+}
+} // namespace
+
+Result<std::int64_t> SiteStore::recordAlert(std::int64_t agentId,
+                                            const proto::TelemetryEvent& event) {
+    const std::string ruleId = fieldValue(event, "RuleId");
+    const std::string image = fieldValue(event, "Image");
+    const auto time = static_cast<std::int64_t>(event.time_unix_ms());
+    YAGURA_ASSIGN_OR_RETURN(auto open,
+                            m_db.prepare("SELECT id FROM alerts WHERE agent_id = ? AND rule_id = ? "
+                                         "AND image = ? AND status IN ('new', 'acknowledged', "
+                                         "'in_progress') ORDER BY id DESC LIMIT 1"));
+    open.bind(1, agentId).bind(2, ruleId).bind(3, image);
+    YAGURA_ASSIGN_OR_RETURN(const bool grouped, open.step());
+    if (grouped) {
+        const std::int64_t id = open.int64(0);
+        YAGURA_ASSIGN_OR_RETURN(
+            auto bump, m_db.prepare("UPDATE alerts SET count = count + 1, last_seen_ms = "
+                                    "max(last_seen_ms, ?), last_event_seq = ? WHERE id = ?"));
+        bump.bind(1, time).bind(2, static_cast<std::int64_t>(event.seq())).bind(3, id);
+        YAGURA_TRY(bump.run());
+        return id;
+    }
+    YAGURA_ASSIGN_OR_RETURN(
+        auto insert,
+        m_db.prepare("INSERT INTO alerts (agent_id, rule_id, rule_title, level, tags, image, "
+                     "first_seen_ms, last_seen_ms, count, last_event_seq) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"));
+    insert.bind(1, agentId)
+        .bind(2, ruleId)
+        .bind(3, fieldValue(event, "RuleTitle"))
+        .bind(4, fieldValue(event, "RuleLevel"))
+        .bind(5, fieldValue(event, "RuleTags"))
+        .bind(6, image)
+        .bind(7, time)
+        .bind(8, time)
+        .bind(9, static_cast<std::int64_t>(event.seq()));
+    YAGURA_TRY(insert.run());
+    return m_db.lastInsertRowId();
+}
+
+Result<std::pair<std::vector<proto::AlertSummary>, std::uint32_t>>
+SiteStore::listAlerts(const proto::ListAlertsRequest& request, std::uint32_t limit) {
+    std::string where = "WHERE (?1 = 0 OR alerts.agent_id = ?1) AND (?2 = '' OR rule_id = ?2)";
+    if (request.statuses_size() > 0) {
+        where += " AND status IN (";
+        for (int i = 0; i < request.statuses_size(); ++i) {
+            const std::string& status = request.statuses(i);
+            if (status != "new" && status != "acknowledged" && status != "in_progress" &&
+                status != "resolved" && status != "false_positive")
+                return makeError(ErrorCode::InvalidArgument,
+                                 "unknown alert status '" + status + "'");
+            where += std::string(i ? ", " : "") + "'" + status + "'";
+        }
+        where += ")";
+    }
+    YAGURA_ASSIGN_OR_RETURN(auto count, m_db.prepare("SELECT count(*) FROM alerts " + where));
+    count.bind(1, static_cast<std::int64_t>(request.agent_id())).bind(2, request.rule_id());
+    YAGURA_ASSIGN_OR_RETURN(const bool hasCount, count.step());
+    const auto total = hasCount ? static_cast<std::uint32_t>(count.int64(0)) : 0u;
+    YAGURA_ASSIGN_OR_RETURN(
+        auto query,
+        m_db.prepare(std::string("SELECT ") + kAlertColumns +
+                     " FROM alerts JOIN agents ON agents.id = alerts.agent_id " + where +
+                     " ORDER BY alerts.last_seen_ms DESC, alerts.id DESC LIMIT ?3 "
+                     "OFFSET ?4"));
+    query.bind(1, static_cast<std::int64_t>(request.agent_id()))
+        .bind(2, request.rule_id())
+        .bind(3, static_cast<std::int64_t>(limit))
+        .bind(4, static_cast<std::int64_t>(request.offset()));
+    std::vector<proto::AlertSummary> alerts;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            break;
+        alerts.push_back(readAlert(query));
+    }
+    return std::make_pair(std::move(alerts), total);
+}
+
+Result<std::optional<proto::AlertSummary>> SiteStore::alertById(std::int64_t id) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare(std::string("SELECT ") + kAlertColumns +
+                                         " FROM alerts JOIN agents ON agents.id = alerts.agent_id "
+                                         "WHERE alerts.id = ?"));
+    query.bind(1, id);
+    YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+    if (!hasRow)
+        return std::optional<proto::AlertSummary>{};
+    return std::optional<proto::AlertSummary>(readAlert(query));
 }
 
 Result<std::uint64_t> SiteStore::eventCount(std::int64_t agentId) {

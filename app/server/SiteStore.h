@@ -109,7 +109,12 @@ public:
     Result<std::vector<proto::InventoryItem>> inventoryItems(std::int64_t agentId);
 
     // Telemetry
-    Status storeEvents(std::int64_t agentId, const proto::EventBatch& batch);
+    // Stores the batch (deduplicated on seq); returns the ids of the alerts it opened or updated.
+    Result<std::vector<std::int64_t>> storeEvents(std::int64_t agentId,
+                                                  const proto::EventBatch& batch);
+    Result<std::pair<std::vector<proto::AlertSummary>, std::uint32_t>>
+    listAlerts(const proto::ListAlertsRequest& request, std::uint32_t limit);
+    Result<std::optional<proto::AlertSummary>> alertById(std::int64_t id);
     Result<std::uint64_t> eventCount(std::int64_t agentId);
     Result<std::uint64_t> lostEventCount(std::int64_t agentId);
     Result<std::vector<proto::EventRecord>> listEvents(const proto::ListEventsRequest& request,
@@ -134,6 +139,7 @@ public:
 
 private:
     Status updateHostSummary(std::int64_t agentId);
+    Result<std::int64_t> recordAlert(std::int64_t agentId, const proto::TelemetryEvent& event);
 
     store::Database m_db;
     const Clock& m_clock;
