@@ -4,6 +4,7 @@
 #include "agent/StateDir.h"
 #include "agent/collectors/ProcessCollector.h"
 #include "agent/detection/AgentDetector.h"
+#include "agent/detection/ProcessPipeline.h"
 #include "agent/inventory/InventoryCollector.h"
 #include "agent/spool/EventSpool.h"
 #include "common/Log.h"
@@ -161,7 +162,7 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         for (const auto& [file, reason] : report.problems)
             spdlog::debug("rule {} not loaded: {}", file, reason);
     }
-    ProcessCollector processes;
+    ProcessPipeline processes(detector);
     bool collectingProcesses = false;
     if (auto started = processes.start(); started.ok()) {
         collectingProcesses = true;
@@ -187,25 +188,11 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
     while (!g_stopRequested) {
         if (collectingProcesses) {
-            auto started = processes.poll(std::chrono::milliseconds{50});
-            if (!started.ok()) {
-                spdlog::error("{}", started.error().message);
-            } else if (!started->empty()) {
-                std::vector<proto::TelemetryEvent> events;
-                events.reserve(started->size());
-                const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
-                for (const auto& info : *started) {
-                    // Alerts first: they outrank telemetry if the spool must drop anything.
-                    for (auto& alert : detector.evaluate(info, processes, nowMs))
-                        events.push_back(std::move(alert));
-                    events.push_back(processCreationEvent(info));
-                }
+            if (auto events = processes.drain(); !events.empty())
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
                     spdlog::error("cannot spool events: {}", stored.error().message);
-            }
-            processes.prune(SystemClock::instance().nowUnixMillis(), std::chrono::minutes{10});
         }
-        if (auto status = session.step(std::chrono::milliseconds{collectingProcesses ? 20 : 200});
+        if (auto status = session.step(std::chrono::milliseconds{collectingProcesses ? 50 : 200});
             !status.ok())
             spdlog::error("{}", status.error().message);
         // A refused handshake says nothing about why: while the session cannot be established,

@@ -134,7 +134,9 @@ std::string ProcessCollector::userName(std::uint32_t uid) {
     return name;
 }
 
-ProcessInfo ProcessCollector::enrich(pid_t pid, pid_t parentHint) {
+ProcessInfo ProcessCollector::readVolatile(pid_t pid, pid_t parentHint) const {
+    // Only what vanishes with the process, as fast as possible: a short-lived process may be
+    // gone a millisecond after its exec event.
     ProcessInfo info;
     info.pid = pid;
     info.parentPid = parentHint;
@@ -145,30 +147,28 @@ ProcessInfo ProcessCollector::enrich(pid_t pid, pid_t parentHint) {
     info.currentDirectory = readLink(dir / "cwd");
     readStatus(dir / "status", info.uid, info.parentPid);
     info.complete = !info.image.empty();
+    return info;
+}
+
+void ProcessCollector::completeEnrichment(ProcessInfo& info) {
     if (info.complete) {
         info.user = userName(info.uid);
-        info.sha256 = m_hasher.hash(dir / "exe");
+        // By path: the process may have exited by now; a binary replaced in between is the
+        // rare case this gives up.
+        info.sha256 = m_hasher.hash(info.image);
     }
     if (const ProcessInfo* known = find(info.parentPid)) {
         info.parentImage = known->image;
         info.parentCommandLine = known->commandLine;
     } else if (info.parentPid > 0) {
         // A parent that started before the agent: read it now and keep it in the tree.
-        const auto parentDir = m_procRoot / std::to_string(info.parentPid);
-        ProcessInfo parent;
-        parent.pid = info.parentPid;
-        parent.image = readLink(parentDir / "exe");
-        parent.commandLine = readCommandLine(parentDir / "cmdline");
-        parent.currentDirectory = readLink(parentDir / "cwd");
-        readStatus(parentDir / "status", parent.uid, parent.parentPid);
-        parent.complete = !parent.image.empty();
+        ProcessInfo parent = readVolatile(info.parentPid, 0);
         if (parent.complete)
             parent.user = userName(parent.uid);
         info.parentImage = parent.image;
         info.parentCommandLine = parent.commandLine;
         m_tree.emplace(parent.pid, std::move(parent));
     }
-    return info;
 }
 
 Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::milliseconds timeout) {
@@ -197,9 +197,7 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
             pid_t parentPid = 0;
             if (const ProcessInfo* known = find(event.tgid))
                 parentPid = known->parentPid;
-            ProcessInfo info = enrich(event.tgid, parentPid);
-            m_tree[info.pid] = info;
-            started.push_back(std::move(info));
+            started.push_back(readVolatile(event.tgid, parentPid));
             break;
         }
         case KernelProcessEvent::Kind::Exit:
@@ -210,6 +208,11 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
             }
             break;
         }
+    }
+    // Second pass, once every new process of the batch has been read: the slower work.
+    for (auto& info : started) {
+        completeEnrichment(info);
+        m_tree[info.pid] = info;
     }
     return started;
 }

@@ -74,7 +74,8 @@ public:
     void prune(std::int64_t nowUnixMs, std::chrono::milliseconds keep);
 
 private:
-    ProcessInfo enrich(pid_t pid, pid_t parentHint);
+    ProcessInfo readVolatile(pid_t pid, pid_t parentHint) const;
+    void completeEnrichment(ProcessInfo& info);
     std::string userName(std::uint32_t uid);
 
     std::filesystem::path m_procRoot;

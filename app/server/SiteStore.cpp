@@ -449,7 +449,8 @@ proto::AlertSummary readAlert(const store::Statement& row) {
     alert.set_rule_id(row.text(3));
     alert.set_rule_title(row.text(4));
     alert.set_level(row.text(5));
-    for (std::string_view tag : text::split(row.text(6), ','))
+    const std::string tags = row.text(6); // split() returns views into it: keep it alive
+    for (std::string_view tag : text::split(tags, ','))
         if (!tag.empty())
             alert.add_tags(std::string(tag));
     alert.set_image(row.text(7));
