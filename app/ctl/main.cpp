@@ -3,6 +3,8 @@
 #include "common/Files.h"
 #include "common/Text.h"
 #include "common/Version.h"
+#include "detect/EventJson.h"
+#include "detect/RuleSet.h"
 
 #include "common/CommandLine.h"
 #include <google/protobuf/util/json_util.h>
@@ -393,6 +395,63 @@ int cmdAlertsList(const Connection& connection, const std::vector<std::string>& 
     return 0;
 }
 
+// Offline: no server, no session. Rule authors check their rules against sample events.
+int cmdRulesTest(const std::vector<std::string>& rulePaths, const std::string& eventsFile,
+                 bool asJson) {
+    detect::RuleSet rules;
+    json problems = json::array();
+    for (const auto& path : rulePaths) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(path, ec)) {
+            const auto report = rules.loadDirectory(path);
+            for (const auto& [file, reason] : report.problems)
+                problems.push_back({{"file", file}, {"reason", reason}});
+        } else if (auto loaded = rules.loadFile(path); !loaded.ok()) {
+            problems.push_back({{"file", path}, {"reason", loaded.error().message}});
+        }
+    }
+    if (rules.size() == 0)
+        die("no rule could be loaded" +
+            (problems.empty() ? std::string{} : ": " + problems[0]["reason"].get<std::string>()));
+    auto content = files::readFile(eventsFile, 512u << 20);
+    if (!content.ok())
+        die(content.error().message);
+    auto events = detect::parseJsonEvents(*content);
+    if (!events.ok())
+        die(eventsFile + ": " + events.error().message);
+    json matches = json::array();
+    std::vector<const detect::Rule*> matched;
+    for (std::size_t i = 0; i < events->size(); ++i) {
+        matched.clear();
+        rules.match((*events)[i], matched);
+        for (const detect::Rule* rule : matched)
+            matches.push_back({{"event", i + 1},
+                               {"rule_id", rule->id},
+                               {"title", rule->title},
+                               {"level", rule->level}});
+    }
+    if (asJson) {
+        const json result = {{"rules_loaded", rules.size()},
+                             {"rules_not_loaded", problems},
+                             {"events", events->size()},
+                             {"matches", matches}};
+        std::printf("%s\n", result.dump(2).c_str());
+        return 0;
+    }
+    for (const auto& problem : problems)
+        std::fprintf(stderr, "not loaded: %s: %s\n", problem["file"].get<std::string>().c_str(),
+                     problem["reason"].get<std::string>().c_str());
+    for (const auto& match : matches)
+        std::printf("event %llu: %s %s (%s)\n",
+                    static_cast<unsigned long long>(match["event"].get<std::size_t>()),
+                    match["rule_id"].get<std::string>().c_str(),
+                    match["title"].get<std::string>().c_str(),
+                    match["level"].get<std::string>().c_str());
+    std::printf("%zu rule(s), %zu event(s), %zu match(es)\n", rules.size(), events->size(),
+                matches.size());
+    return 0;
+}
+
 int cmdAuditList(const Connection& connection, bool asJson, std::uint64_t after,
                  std::uint32_t limit, const std::string& actor, const std::string& action) {
     auto client = connectWithSession(connection);
@@ -510,6 +569,20 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 1000));
     alertsList->add_flag("--json", asJson, "JSON output");
 
+    auto* rulesCommand = app.add_subcommand("rules", "Detection rules");
+    rulesCommand->require_subcommand(1);
+    std::vector<std::string> rulePaths;
+    std::string eventsFile;
+    auto* rulesTest = rulesCommand->add_subcommand(
+        "test", "Evaluate Sigma rules offline against events in a JSON file (no server needed)");
+    rulesTest->add_option("RULES", rulePaths, "Rule files or folders")
+        ->required()
+        ->check(CLI::ExistingPath);
+    rulesTest->add_option("--events", eventsFile, "JSON object, array or NDJSON file of events")
+        ->required()
+        ->check(CLI::ExistingFile);
+    rulesTest->add_flag("--json", asJson, "JSON output");
+
     auto* audit = app.add_subcommand("audit", "The audit log");
     audit->require_subcommand(1);
     std::string actor;
@@ -539,6 +612,8 @@ int main(int argc, char** argv) {
         return cmdAgentAction(connection, proto::REVOKE, agentId);
     if (assetShow->parsed())
         return cmdAssetShow(connection, agentId, asJson);
+    if (rulesTest->parsed())
+        return cmdRulesTest(rulePaths, eventsFile, asJson);
     if (alertsList->parsed())
         return cmdAlertsList(connection, alertStatuses, alertAgent, ruleId, limit, asJson);
     if (eventsList->parsed())
