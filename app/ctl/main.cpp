@@ -452,6 +452,65 @@ int cmdRulesTest(const std::vector<std::string>& rulePaths, const std::string& e
     return 0;
 }
 
+int cmdAlertsUpdate(const Connection& connection, const std::vector<std::uint64_t>& ids,
+                    const std::string& status, const std::string& assignee, bool unassign,
+                    const std::string& note) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    auto* update = request.mutable_update_alerts();
+    for (const auto id : ids)
+        update->add_alert_ids(id);
+    if (!status.empty())
+        update->set_status(status);
+    if (!assignee.empty() || unassign)
+        update->set_assignee(unassign ? std::string{} : assignee);
+    update->set_note(note);
+    const auto response = orDie(client->call(request));
+    for (const auto& alert : response.update_alerts().alerts())
+        std::printf("Alert %llu (%s): %s%s\n", static_cast<unsigned long long>(alert.id()),
+                    alert.rule_title().c_str(), alert.status().c_str(),
+                    alert.assignee().empty() ? "" : (", assigned to " + alert.assignee()).c_str());
+    return 0;
+}
+
+int cmdAlertShow(const Connection& connection, std::uint64_t id, bool asJson) {
+    auto client = connectWithSession(connection);
+    proto::OperatorRequest request;
+    request.mutable_get_alert()->set_alert_id(id);
+    const auto response = orDie(client->call(request));
+    const auto& detail = response.get_alert();
+    if (asJson) {
+        std::printf("%s\n", toJson(detail).c_str());
+        return 0;
+    }
+    const auto& alert = detail.alert();
+    std::printf(
+        "Alert %llu: %s (%s)\n  rule %s, level %s, status %s%s\n  host %s, image %s, "
+        "fired %u time(s), last %s\n",
+        static_cast<unsigned long long>(alert.id()), alert.rule_title().c_str(),
+        alert.hostname().c_str(), alert.rule_id().c_str(), alert.level().c_str(),
+        alert.status().c_str(),
+        alert.assignee().empty() ? "" : (", assigned to " + alert.assignee()).c_str(),
+        alert.hostname().c_str(), alert.image().c_str(), alert.count(),
+        text::isoTimeUtc(static_cast<std::int64_t>(alert.last_seen_unix_ms() / 1000)).c_str());
+    if (alert.tags_size() > 0) {
+        std::string tags;
+        for (const auto& tag : alert.tags())
+            tags += " " + tag;
+        std::printf("  tags:%s\n", tags.c_str());
+    }
+    std::printf("Triggering event:\n");
+    for (const auto& field : detail.triggering_event().fields())
+        std::printf("  %-18s %s\n", field.name().c_str(), field.value().c_str());
+    std::printf("History:\n");
+    for (const auto& entry : detail.history())
+        std::printf(
+            "  %s %s %s%s\n",
+            text::isoTimeUtc(static_cast<std::int64_t>(entry.time_unix_ms() / 1000)).c_str(),
+            entry.actor().c_str(), entry.change().c_str(), entry.note().c_str());
+    return 0;
+}
+
 int cmdAuditList(const Connection& connection, bool asJson, std::uint64_t after,
                  std::uint32_t limit, const std::string& actor, const std::string& action) {
     auto client = connectWithSession(connection);
@@ -568,6 +627,23 @@ int main(int argc, char** argv) {
     alertsList->add_option("--limit", limit, "At most this many alerts")
         ->check(CLI::Range(1, 1000));
     alertsList->add_flag("--json", asJson, "JSON output");
+    std::vector<std::uint64_t> alertIds;
+    std::string newStatus;
+    std::string assignee;
+    std::string note;
+    bool unassign = false;
+    auto* alertsUpdate =
+        alertsCommand->add_subcommand("update", "Triage alerts: status, assignee, note");
+    alertsUpdate->add_option("IDS", alertIds, "Alert ids")->required();
+    alertsUpdate->add_option("--status", newStatus,
+                             "acknowledged, in_progress, resolved or false_positive");
+    alertsUpdate->add_option("--assign", assignee, "Assign to this user");
+    alertsUpdate->add_flag("--unassign", unassign, "Remove the assignee");
+    alertsUpdate->add_option("--note", note, "Why (required to resolve or mark a false positive)");
+    std::uint64_t alertId = 0;
+    auto* alertShow = alertsCommand->add_subcommand("show", "One alert with its event and history");
+    alertShow->add_option("ID", alertId, "Alert id")->required();
+    alertShow->add_flag("--json", asJson, "JSON output");
 
     auto* rulesCommand = app.add_subcommand("rules", "Detection rules");
     rulesCommand->require_subcommand(1);
@@ -612,6 +688,10 @@ int main(int argc, char** argv) {
         return cmdAgentAction(connection, proto::REVOKE, agentId);
     if (assetShow->parsed())
         return cmdAssetShow(connection, agentId, asJson);
+    if (alertsUpdate->parsed())
+        return cmdAlertsUpdate(connection, alertIds, newStatus, assignee, unassign, note);
+    if (alertShow->parsed())
+        return cmdAlertShow(connection, alertId, asJson);
     if (rulesTest->parsed())
         return cmdRulesTest(rulePaths, eventsFile, asJson);
     if (alertsList->parsed())

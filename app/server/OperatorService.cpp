@@ -192,6 +192,15 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
                 *body->add_alerts() = std::move(alert);
         }
         break;
+    case proto::OperatorRequest::kUpdateAlerts:
+        if (authorize(*session, Permission::ManageAgents, "alert.update", "", response))
+            updateAlerts(*session, request.update_alerts(), response);
+        break;
+    case proto::OperatorRequest::kGetAlert:
+        if (authorize(*session, Permission::ViewAgents, "alert.show",
+                      "alert:" + std::to_string(request.get_alert().alert_id()), response))
+            getAlert(request.get_alert(), response);
+        break;
     case proto::OperatorRequest::kSubscribe:
         session->routingId = message.frames.front();
         response.mutable_subscribe();
@@ -509,6 +518,126 @@ Status checkPassword(const std::string& password) {
     return success();
 }
 } // namespace
+
+namespace {
+int statusOrder(std::string_view status) {
+    if (status == "new")
+        return 0;
+    if (status == "acknowledged")
+        return 1;
+    if (status == "in_progress")
+        return 2;
+    if (status == "resolved" || status == "false_positive")
+        return 3;
+    return -1;
+}
+} // namespace
+
+void OperatorService::updateAlerts(const Session& session,
+                                   const proto::UpdateAlertsRequest& request,
+                                   proto::OperatorResponse& response) {
+    if (request.alert_ids_size() == 0 || request.alert_ids_size() > 1000) {
+        setError(response, ErrorCode::InvalidArgument, "name between 1 and 1000 alerts");
+        return;
+    }
+    if (request.has_status()) {
+        const int target = statusOrder(request.status());
+        if (target <= 0) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "the status must be acknowledged, in_progress, resolved or false_positive");
+            return;
+        }
+        if (target == 3 && request.note().empty()) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "say why when resolving an alert or marking it a false positive");
+            return;
+        }
+    }
+    if (request.has_assignee() && !request.assignee().empty()) {
+        auto user = m_store.userByName(request.assignee());
+        if (!user.ok() || !user->has_value() || (*user)->disabled) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "no active user named '" + request.assignee() + "'");
+            return;
+        }
+    }
+    auto transaction = m_store.database().beginImmediate();
+    if (!transaction.ok()) {
+        setError(response, transaction.error().code, transaction.error().message);
+        return;
+    }
+    std::vector<std::int64_t> changed;
+    for (const auto rawId : request.alert_ids()) {
+        const auto id = static_cast<std::int64_t>(rawId);
+        auto alert = m_store.alertById(id);
+        if (!alert.ok() || !alert->has_value()) {
+            setError(response, ErrorCode::NotFound, "no alert with id " + std::to_string(rawId));
+            return; // the transaction rolls back: all or nothing
+        }
+        std::string change;
+        if (request.has_status()) {
+            // Forward only: new → acknowledged → in progress → resolved / false positive.
+            if (statusOrder((*alert)->status()) >= statusOrder(request.status())) {
+                setError(response, ErrorCode::Conflict,
+                         "alert " + std::to_string(rawId) + " is " + (*alert)->status() +
+                             "; it cannot become " + request.status());
+                return;
+            }
+            change += "status " + (*alert)->status() + " -> " + request.status() + "; ";
+        }
+        if (request.has_assignee())
+            change += request.assignee().empty() ? "unassigned; "
+                                                 : "assigned to " + request.assignee() + "; ";
+        if (change.empty())
+            change = "note; ";
+        const std::optional<std::string> status =
+            request.has_status() ? std::optional<std::string>(request.status()) : std::nullopt;
+        const std::optional<std::string> assignee =
+            request.has_assignee() ? std::optional<std::string>(request.assignee()) : std::nullopt;
+        Status outcome = m_store.updateAlert(id, status, assignee, actorOf(session.user), change,
+                                             request.note());
+        if (outcome.ok())
+            outcome = m_store.audit(
+                {actorOf(session.user), "alert.update",
+                 "alert:" + std::to_string(rawId) + " (" + (*alert)->rule_title() + ")", "ok",
+                 change + request.note()});
+        if (!outcome.ok()) {
+            setError(response, outcome.error().code, outcome.error().message);
+            return;
+        }
+        changed.push_back(id);
+    }
+    if (auto committed = transaction->commit(); !committed.ok()) {
+        setError(response, committed.error().code, committed.error().message);
+        return;
+    }
+    auto* body = response.mutable_update_alerts();
+    for (std::int64_t id : changed)
+        if (auto alert = m_store.alertById(id); alert.ok() && alert->has_value()) {
+            *body->add_alerts() = **alert;
+            m_server.alertChanged(**alert);
+        }
+}
+
+void OperatorService::getAlert(const proto::GetAlertRequest& request,
+                               proto::OperatorResponse& response) {
+    const auto id = static_cast<std::int64_t>(request.alert_id());
+    auto alert = m_store.alertById(id);
+    if (!alert.ok() || !alert->has_value()) {
+        setError(response, ErrorCode::NotFound,
+                 "no alert with id " + std::to_string(request.alert_id()));
+        return;
+    }
+    auto* body = response.mutable_get_alert();
+    *body->mutable_alert() = **alert;
+    if (auto history = m_store.alertHistory(id); history.ok())
+        for (auto& entry : *history)
+            *body->add_history() = std::move(entry);
+    if (auto event = m_store.eventBySeq(static_cast<std::int64_t>((*alert)->agent_id()),
+                                        static_cast<std::int64_t>((*alert)->last_event_seq()));
+        event.ok() && event->has_value())
+        *body->mutable_triggering_event() = **event;
+}
 
 void OperatorService::dashboard(proto::OperatorResponse& response) {
     auto counts = m_store.dashboardCounts(onlineSince());

@@ -79,6 +79,9 @@ private:
     void listAudit(const proto::ListAuditRequest& request, proto::OperatorResponse& response);
     void verifyAudit(const Session& session, proto::OperatorResponse& response);
     void dashboard(proto::OperatorResponse& response);
+    void updateAlerts(const Session& session, const proto::UpdateAlertsRequest& request,
+                      proto::OperatorResponse& response);
+    void getAlert(const proto::GetAlertRequest& request, proto::OperatorResponse& response);
     void listUsers(proto::OperatorResponse& response);
     void createUser(const Session& session, const proto::CreateUserRequest& request,
                     proto::OperatorResponse& response);

@@ -149,13 +149,31 @@ CREATE INDEX alerts_group ON alerts (agent_id, rule_id, image, status);
 CREATE INDEX alerts_recent ON alerts (last_seen_ms);
 )sql";
 
-constexpr std::array<store::Migration, 6> kMigrations{{
+constexpr std::string_view kVersion7 = R"sql(
+-- Triage: who changed what about an alert, when and why. Append-only like the audit log.
+CREATE TABLE alert_history (
+    id INTEGER PRIMARY KEY,
+    alert_id INTEGER NOT NULL REFERENCES alerts (id),
+    time_ms INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    change TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+CREATE INDEX alert_history_alert ON alert_history (alert_id, id);
+CREATE TRIGGER alert_history_no_update BEFORE UPDATE ON alert_history
+BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
+CREATE TRIGGER alert_history_no_delete BEFORE DELETE ON alert_history
+BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
+)sql";
+
+constexpr std::array<store::Migration, 7> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
     {4, kVersion4},
     {5, kVersion5},
     {6, kVersion6},
+    {7, kVersion7},
 }};
 } // namespace
 

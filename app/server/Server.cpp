@@ -457,6 +457,10 @@ void Server::agentStateChanged(const AgentRecord& agent) {
     agentChanged(agent.id);
 }
 
+void Server::alertChanged(const proto::AlertSummary& alert) {
+    m_operators->broadcastAlert(alert, *m_operatorSocket);
+}
+
 void Server::sweepOnlineStates() {
     // Announce agents that went quiet: "offline" is the absence of messages.
     const std::int64_t onlineSince =

@@ -57,6 +57,7 @@ public:
     // Called by the operator service after it changed an agent.
     void agentChanged(std::int64_t agentId);
     void agentStateChanged(const AgentRecord& agent);
+    void alertChanged(const proto::AlertSummary& alert);
 
 private:
     Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys);

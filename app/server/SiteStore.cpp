@@ -602,6 +602,55 @@ SiteStore::listEvents(const proto::ListEventsRequest& request, std::uint32_t lim
     }
 }
 
+Status SiteStore::updateAlert(std::int64_t id, const std::optional<std::string>& status,
+                              const std::optional<std::string>& assignee, const std::string& actor,
+                              const std::string& change, const std::string& note) {
+    YAGURA_ASSIGN_OR_RETURN(auto update,
+                            m_db.prepare("UPDATE alerts SET status = coalesce(?, status), "
+                                         "assignee = coalesce(?, assignee) WHERE id = ?"));
+    update.bindOptional(1, status).bindOptional(2, assignee).bind(3, id);
+    YAGURA_TRY(update.run());
+    YAGURA_ASSIGN_OR_RETURN(auto history,
+                            m_db.prepare("INSERT INTO alert_history (alert_id, time_ms, actor, "
+                                         "change, note) VALUES (?, ?, ?, ?, ?)"));
+    history.bind(1, id)
+        .bind(2, m_clock.nowUnixMillis())
+        .bind(3, actor)
+        .bind(4, change)
+        .bind(5, note);
+    return history.run();
+}
+
+Result<std::vector<proto::AlertHistoryEntry>> SiteStore::alertHistory(std::int64_t id) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT time_ms, actor, change, note FROM alert_history "
+                                         "WHERE alert_id = ? ORDER BY id"));
+    query.bind(1, id);
+    std::vector<proto::AlertHistoryEntry> entries;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return entries;
+        proto::AlertHistoryEntry entry;
+        entry.set_time_unix_ms(static_cast<std::uint64_t>(query.int64(0)));
+        entry.set_actor(query.text(1));
+        entry.set_change(query.text(2));
+        entry.set_note(query.text(3));
+        entries.push_back(std::move(entry));
+    }
+}
+
+Result<std::optional<proto::EventRecord>> SiteStore::eventBySeq(std::int64_t agentId,
+                                                                std::int64_t seq) {
+    proto::ListEventsRequest request;
+    request.set_agent_id(static_cast<std::uint64_t>(agentId));
+    request.set_after_seq(static_cast<std::uint64_t>(seq - 1));
+    YAGURA_ASSIGN_OR_RETURN(auto events, listEvents(request, 1));
+    if (events.empty() || events.front().seq() != static_cast<std::uint64_t>(seq))
+        return std::optional<proto::EventRecord>{};
+    return std::optional<proto::EventRecord>(std::move(events.front()));
+}
+
 Status SiteStore::insertToken(const TokenRecord& token, const std::string& createdBy) {
     YAGURA_ASSIGN_OR_RETURN(
         auto insert,

@@ -115,6 +115,12 @@ public:
     Result<std::pair<std::vector<proto::AlertSummary>, std::uint32_t>>
     listAlerts(const proto::ListAlertsRequest& request, std::uint32_t limit);
     Result<std::optional<proto::AlertSummary>> alertById(std::int64_t id);
+    // Changes status and/or assignee and records the history entry (no transaction of its own).
+    Status updateAlert(std::int64_t id, const std::optional<std::string>& status,
+                       const std::optional<std::string>& assignee, const std::string& actor,
+                       const std::string& change, const std::string& note);
+    Result<std::vector<proto::AlertHistoryEntry>> alertHistory(std::int64_t id);
+    Result<std::optional<proto::EventRecord>> eventBySeq(std::int64_t agentId, std::int64_t seq);
     Result<std::uint64_t> eventCount(std::int64_t agentId);
     Result<std::uint64_t> lostEventCount(std::int64_t agentId);
     Result<std::vector<proto::EventRecord>> listEvents(const proto::ListEventsRequest& request,

@@ -283,6 +283,97 @@ private slots:
         QCOMPARE(dashboard->get_dashboard().checkins_size(), 24);
     }
 
+    void alertsAreGroupedAndTriaged() {
+        TestSite site;
+        net::Context context;
+        const auto token =
+            *crypto::decodeEnrolmentToken(site.createToken(true), SystemClock::instance());
+        RawPeer enrolling(context, site.serverKey(), site.endpoints().enrol.front());
+        proto::Enrol enrol;
+        enrol.set_token_id(token.token_id());
+        enrol.set_token_secret(token.secret());
+        (void)enrolling.request(protocol::pack(proto::ENROL, 1, enrol));
+        RawPeer agent(context, site.serverKey(), site.endpoints().agent.front(), {},
+                      enrolling.keys());
+        std::uint64_t seq = 0;
+        auto sendAlert = [&](const std::string& ruleId) {
+            proto::EventBatch batch;
+            auto* event = batch.add_events();
+            event->set_seq(++seq);
+            event->set_time_unix_ms(1'800'000'000'000 + seq);
+            event->set_category("alert");
+            event->set_rank(proto::RANK_ALERT);
+            for (const auto& [name, value] :
+                 std::vector<std::pair<std::string, std::string>>{{"RuleId", ruleId},
+                                                                  {"RuleTitle", "Test rule"},
+                                                                  {"RuleLevel", "high"},
+                                                                  {"RuleTags", "attack.t1059.004"},
+                                                                  {"Image", "/usr/bin/id"}}) {
+                auto* field = event->add_fields();
+                field->set_name(name);
+                field->set_value(value);
+            }
+            proto::Ack ack;
+            ack.ParseFromString(
+                protocol::unpack(agent.request(protocol::pack(proto::EVENT_BATCH, seq, batch)))
+                    ->payload());
+            return ack.status() == proto::ACK_OK;
+        };
+        QVERIFY(sendAlert("rule-a"));
+        QVERIFY(sendAlert("rule-a")); // same rule, host and image: grouped
+        auto admin = connectClient(site);
+        QVERIFY(admin->login("admin", kAdminPassword).ok());
+        proto::OperatorRequest list;
+        list.mutable_list_alerts();
+        auto alerts = admin->call(list);
+        QCOMPARE(alerts->list_alerts().total(), 1u);
+        const auto alert = alerts->list_alerts().alerts(0);
+        QCOMPARE(alert.count(), 2u);
+        QCOMPARE(alert.status(), std::string("new"));
+        QCOMPARE(alert.tags(0), std::string("attack.t1059.004"));
+
+        auto update = [&](const std::string& status, const std::string& note) {
+            proto::OperatorRequest request;
+            request.mutable_update_alerts()->add_alert_ids(alert.id());
+            request.mutable_update_alerts()->set_status(status);
+            request.mutable_update_alerts()->set_note(note);
+            return admin->call(request);
+        };
+        QVERIFY(update("acknowledged", "").ok());
+        QCOMPARE(update("acknowledged", "").error().code, ErrorCode::Conflict);    // not backwards
+        QCOMPARE(update("resolved", "").error().code, ErrorCode::InvalidArgument); // say why
+        proto::OperatorRequest assign;
+        assign.mutable_update_alerts()->add_alert_ids(alert.id());
+        assign.mutable_update_alerts()->set_assignee("nobody-here");
+        QCOMPARE(admin->call(assign).error().code, ErrorCode::InvalidArgument);
+        assign.mutable_update_alerts()->set_assignee("admin");
+        QVERIFY(admin->call(assign).ok());
+        QVERIFY(update("resolved", "test binary, expected").ok());
+
+        // The auditor may look, not change.
+        addUser(site, "auditor2", server::Role::Auditor);
+        auto auditor = connectClient(site);
+        QVERIFY(auditor->login("auditor2", "password-auditor2").ok());
+        proto::OperatorRequest show;
+        show.mutable_get_alert()->set_alert_id(alert.id());
+        const auto detail = auditor->call(show);
+        QVERIFY(detail.ok());
+        QCOMPARE(detail->get_alert().alert().status(), std::string("resolved"));
+        QCOMPARE(detail->get_alert().alert().assignee(), std::string("admin"));
+        QCOMPARE(detail->get_alert().history_size(), 3);
+        QCOMPARE(detail->get_alert().history(2).note(), std::string("test binary, expected"));
+        QCOMPARE(detail->get_alert().triggering_event().seq(), 2u);
+        proto::OperatorRequest reopen;
+        reopen.mutable_update_alerts()->add_alert_ids(alert.id());
+        reopen.mutable_update_alerts()->set_status("in_progress");
+        QCOMPARE(auditor->call(reopen).error().code, ErrorCode::PermissionDenied);
+        QCOMPARE(auditRows(site, "alert.update", "ok").size(), std::size_t{3});
+
+        // Once resolved, the same rule firing again opens a new alert.
+        QVERIFY(sendAlert("rule-a"));
+        QCOMPARE(admin->call(list)->list_alerts().total(), 2u);
+    }
+
     void listAgentsFiltersSortsAndPages() {
         TestSite site;
         net::Context context;
