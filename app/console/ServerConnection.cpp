@@ -104,6 +104,7 @@ public:
 signals:
     void connectionStateChanged(bool connected);
     void agentChanged(const yagura::proto::AgentSummary& agent);
+    void alertChanged(const yagura::proto::AlertSummary& alert);
     void sessionEnded(const QString& reason);
 
 private:
@@ -116,6 +117,8 @@ private:
                 return;
             if ((*notification)->has_agent_changed())
                 emit agentChanged((*notification)->agent_changed());
+            else if ((*notification)->has_alert_changed())
+                emit alertChanged((*notification)->alert_changed());
         }
     }
 
@@ -155,10 +158,12 @@ private:
 
 ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
     qRegisterMetaType<yagura::proto::AgentSummary>();
+    qRegisterMetaType<yagura::proto::AlertSummary>();
     m_worker = new ConnectionWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::agentChanged);
+    connect(m_worker, &ConnectionWorker::alertChanged, this, &ServerConnection::alertChanged);
     connect(m_worker, &ConnectionWorker::connectionStateChanged, this, [this](bool connected) {
         m_connected = connected;
         emit connectionStateChanged(connected);

@@ -59,6 +59,7 @@ public:
     bool canManageAgents() const {
         return m_role == QLatin1String("admin") || m_role == QLatin1String("analyst");
     }
+    bool canTriageAlerts() const { return canManageAgents(); }
     bool canViewAudit() const {
         return m_role == QLatin1String("admin") || m_role == QLatin1String("auditor");
     }
@@ -66,6 +67,7 @@ public:
 signals:
     void connectionStateChanged(bool connected);
     void agentChanged(const yagura::proto::AgentSummary& agent);
+    void alertChanged(const yagura::proto::AlertSummary& alert);
     void sessionEnded(const QString& reason);
     void loggedIn(const QString& user, const QString& role);
 
@@ -81,3 +83,4 @@ private:
 } // namespace yagura::console
 
 Q_DECLARE_METATYPE(yagura::proto::AgentSummary)
+Q_DECLARE_METATYPE(yagura::proto::AlertSummary)
