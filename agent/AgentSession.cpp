@@ -169,12 +169,17 @@ Status AgentSession::handleReply(const std::string& bytes) {
         break;
     case proto::ACK_REJECTED:
         m_lastError = "the server rejected a message: " + ack->error();
+        if (request.type == proto::EVENT_BATCH)
+            m_nextEventsMs =
+                nowMs + m_config.backoffMax.count(); // kept in the spool; retried later
         spdlog::warn("{}", m_lastError);
         if (request.type == proto::INVENTORY_DELTA || request.type == proto::INVENTORY_SNAPSHOT)
             m_nextInventoryMs = nowMs + m_config.inventoryInterval.count();
         break;
     case proto::ACK_UNSUPPORTED:
         m_lastError = "the server does not support a message: " + ack->error();
+        if (request.type == proto::EVENT_BATCH)
+            m_nextEventsMs = nowMs + m_config.backoffMax.count();
         break;
     default:
         break;
@@ -226,7 +231,7 @@ Status AgentSession::doDueWork() {
 
 Status AgentSession::sendEvents(bool& sent) {
     sent = false;
-    if (!m_config.spool)
+    if (!m_config.spool || m_clock.nowUnixMillis() < m_nextEventsMs)
         return success();
     YAGURA_ASSIGN_OR_RETURN(auto batch,
                             m_config.spool->nextBatch(m_config.batchEvents, m_config.batchBytes));

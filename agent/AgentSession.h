@@ -107,6 +107,7 @@ private:
     bool m_serverNeedsSnapshot = true;
     std::int64_t m_lastContactUnix = 0;
     std::uint64_t m_eventsDelivered = 0;
+    std::int64_t m_nextEventsMs = 0; // after a refused batch, wait before sending again
     std::string m_lastError;
 };
 

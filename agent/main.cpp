@@ -2,6 +2,7 @@
 #include "agent/AgentSession.h"
 #include "agent/Enrolment.h"
 #include "agent/StateDir.h"
+#include "agent/collectors/AuthLogCollector.h"
 #include "agent/collectors/ProcessCollector.h"
 #include "agent/detection/AgentDetector.h"
 #include "agent/detection/ProcessPipeline.h"
@@ -162,6 +163,18 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         for (const auto& [file, reason] : report.problems)
             spdlog::debug("rule {} not loaded: {}", file, reason);
     }
+    // Authentication: the auth log where one is written (no journal reader yet).
+    std::optional<AuthLogCollector> authLog;
+    if (auto path = AuthLogCollector::defaultPath()) {
+        authLog.emplace(*path);
+        if (auto started = authLog->startAtEnd(); !started.ok()) {
+            spdlog::warn("{}", started.error().message);
+            authLog.reset();
+        }
+    } else {
+        spdlog::warn("authentication events not collected: no /var/log/auth.log or "
+                     "/var/log/secure on this host");
+    }
     ProcessPipeline processes(detector);
     bool collectingProcesses = false;
     if (auto started = processes.start(); started.ok()) {
@@ -187,6 +200,20 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     std::int64_t lastStateCheck = SystemClock::instance().nowUnixSeconds();
     const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
     while (!g_stopRequested) {
+        if (authLog) {
+            if (auto facts = authLog->poll(); facts.ok() && !facts->empty()) {
+                std::vector<proto::TelemetryEvent> events;
+                const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
+                for (const auto& fact : *facts) {
+                    auto telemetry = authTelemetry(fact, nowMs);
+                    for (auto& alert : detector.evaluateLog(fact.program, telemetry, nowMs))
+                        events.push_back(std::move(alert));
+                    events.push_back(std::move(telemetry));
+                }
+                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
+                    spdlog::error("cannot spool events: {}", stored.error().message);
+            }
+        }
         if (collectingProcesses) {
             if (auto events = processes.drain(); !events.empty())
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())

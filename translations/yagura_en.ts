@@ -54,6 +54,346 @@
     </message>
 </context>
 <context>
+    <name>yagura::console::AlertsModel</name>
+    <message>
+        <source>Informational</source>
+        <translation>Informational</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Medium</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>High</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Resolved</translation>
+    </message>
+    <message>
+        <source>False positive</source>
+        <translation>False positive</translation>
+    </message>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(unknown host)</translation>
+    </message>
+    <message>
+        <source>Rule %1</source>
+        <translation>Rule %1</translation>
+    </message>
+    <message>
+        <source>First seen %1, last seen %2</source>
+        <translation>First seen %1, last seen %2</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Last seen</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Assignee</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AlertsView</name>
+    <message>
+        <source>(unknown image)</source>
+        <translation>(unknown image)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 (%3)</source>
+        <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Open alerts are new, acknowledged or in progress.</source>
+        <translation>Open alerts are new, acknowledged or in progress.</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Show:</translation>
+    </message>
+    <message>
+        <source>Select an alert to see the process that fired it.</source>
+        <translation>Select an alert to see the process that fired it.</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>Someone is looking at it.</source>
+        <translation>Someone is looking at it.</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>Start work</translation>
+    </message>
+    <message>
+        <source>Investigation is under way.</source>
+        <translation>Investigation is under way.</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Resolve…</translation>
+    </message>
+    <message>
+        <source>Dealt with. You are asked for the reason.</source>
+        <translation>Dealt with. You are asked for the reason.</translation>
+    </message>
+    <message>
+        <source>False positive…</source>
+        <translation>False positive…</translation>
+    </message>
+    <message>
+        <source>Not a threat. You are asked for the reason.</source>
+        <translation>Not a threat. You are asked for the reason.</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>Assign to me</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>The chain of processes that led to the alert, from the outermost ancestor down to the process that fired the rule.</source>
+        <translation>The chain of processes that led to the alert, from the outermost ancestor down to the process that fired the rule.</translation>
+    </message>
+    <message>
+        <source>Rule ID:</source>
+        <translation>Rule ID:</translation>
+    </message>
+    <message>
+        <source>Tags (MITRE ATT&amp;CK):</source>
+        <translation>Tags (MITRE ATT&amp;CK):</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>Count:</source>
+        <translation>Count:</translation>
+    </message>
+    <message>
+        <source>Seen:</source>
+        <translation>Seen:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Process</translation>
+    </message>
+    <message>
+        <source>Storyline</source>
+        <translation>Storyline</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>%1 of %2 alerts</source>
+        <translation>%1 of %2 alerts</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(unknown host)</translation>
+    </message>
+    <message>
+        <source>%1 (agent %2)</source>
+        <translation>%1 (agent %2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fired %n time(s)</source>
+        <translation>
+            <numerusform>Fired %n time</numerusform>
+            <numerusform>Fired %n times</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First %1, last %2</source>
+        <translation>First %1, last %2</translation>
+    </message>
+    <message>
+        <source>%1, unassigned</source>
+        <translation>%1, unassigned</translation>
+    </message>
+    <message>
+        <source>%1, assigned to %2</source>
+        <translation>%1, assigned to %2</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Command line</translation>
+    </message>
+    <message>
+        <source>Working directory</source>
+        <translation>Working directory</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
+        <source>Process ID</source>
+        <translation>Process ID</translation>
+    </message>
+    <message>
+        <source>Parent process ID</source>
+        <translation>Parent process ID</translation>
+    </message>
+    <message>
+        <source>Parent image</source>
+        <translation>Parent image</translation>
+    </message>
+    <message>
+        <source>Parent command line</source>
+        <translation>Parent command line</translation>
+    </message>
+    <message>
+        <source>Hashes</source>
+        <translation>Hashes</translation>
+    </message>
+    <message>
+        <source>Event category</source>
+        <translation>Event category</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>The event that fired this alert is no longer stored.</source>
+        <translation>The event that fired this alert is no longer stored.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>%1
+This process fired the rule.</source>
+        <translation>%1
+This process fired the rule.</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2: %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) selected</source>
+        <translation>
+            <numerusform>%n alert selected</numerusform>
+            <numerusform>%n alerts selected</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resolve alerts</source>
+        <translation>Resolve alerts</translation>
+    </message>
+    <message>
+        <source>Mark as false positive</source>
+        <translation>Mark as false positive</translation>
+    </message>
+    <message numerus="yes">
+        <source>Why are these %n alert(s) resolved? The reason is kept in each alert&apos;s history.</source>
+        <translation>
+            <numerusform>Why is this alert resolved? The reason is kept in its history.</numerusform>
+            <numerusform>Why are these %n alerts resolved? The reason is kept in each alert&apos;s history.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Why are these %n alert(s) false positives? The reason is kept in each alert&apos;s history.</source>
+        <translation>
+            <numerusform>Why is this alert a false positive? The reason is kept in its history.</numerusform>
+            <numerusform>Why are these %n alerts false positives? The reason is kept in each alert&apos;s history.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>yagura::console::AssetDetailPane</name>
     <message>
         <source>Copy fingerprint</source>
@@ -742,10 +1082,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>The connection to the server is lost. Reconnecting… What you see may be out of date.</source>
         <translation>The connection to the server is lost. Reconnecting… What you see may be out of date.</translation>
-    </message>
-    <message>
-        <source>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</source>
-        <translation>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</translation>
     </message>
     <message>
         <source>Response actions (isolation, kill, quarantine) are not built yet.</source>

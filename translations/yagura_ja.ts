@@ -54,6 +54,342 @@
     </message>
 </context>
 <context>
+    <name>yagura::console::AlertsModel</name>
+    <message>
+        <source>Informational</source>
+        <translation>情報</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新規</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>確認済み</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>対応中</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>解決済み</translation>
+    </message>
+    <message>
+        <source>False positive</source>
+        <translation>誤検知</translation>
+    </message>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(不明なホスト)</translation>
+    </message>
+    <message>
+        <source>Rule %1</source>
+        <translation>ルール %1</translation>
+    </message>
+    <message>
+        <source>First seen %1, last seen %2</source>
+        <translation>初回検出 %1、最終検出 %2</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>重大度</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ステータス</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>実行ファイル</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>回数</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最終検出日時</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>担当者</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::AlertsView</name>
+    <message>
+        <source>(unknown image)</source>
+        <translation>(不明な実行ファイル)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 (%3)</source>
+        <translation>%1 — %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未解決</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Open alerts are new, acknowledged or in progress.</source>
+        <translation>未解決のアラートとは、ステータスが新規・確認済み・対応中のアラートです。</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>表示:</translation>
+    </message>
+    <message>
+        <source>Select an alert to see the process that fired it.</source>
+        <translation>アラートを選択すると、検知の原因となったプロセスが表示されます。</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>確認</translation>
+    </message>
+    <message>
+        <source>Someone is looking at it.</source>
+        <translation>担当者が内容を確認中であることを示します。</translation>
+    </message>
+    <message>
+        <source>Start work</source>
+        <translation>対応開始</translation>
+    </message>
+    <message>
+        <source>Investigation is under way.</source>
+        <translation>調査・対応に着手したことを示します。</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>解決…</translation>
+    </message>
+    <message>
+        <source>Dealt with. You are asked for the reason.</source>
+        <translation>対処が完了したことを示します。理由の入力を求められます。</translation>
+    </message>
+    <message>
+        <source>False positive…</source>
+        <translation>誤検知…</translation>
+    </message>
+    <message>
+        <source>Not a threat. You are asked for the reason.</source>
+        <translation>脅威ではないことを示します。理由の入力を求められます。</translation>
+    </message>
+    <message>
+        <source>Assign to me</source>
+        <translation>自分に割り当て</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>The chain of processes that led to the alert, from the outermost ancestor down to the process that fired the rule.</source>
+        <translation>アラートに至ったプロセスの連鎖です。最も外側の祖先プロセスから、ルールに一致したプロセスまでを表示します。</translation>
+    </message>
+    <message>
+        <source>Rule ID:</source>
+        <translation>ルール ID:</translation>
+    </message>
+    <message>
+        <source>Tags (MITRE ATT&amp;CK):</source>
+        <translation>タグ (MITRE ATT&amp;CK):</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>ホスト:</translation>
+    </message>
+    <message>
+        <source>Count:</source>
+        <translation>回数:</translation>
+    </message>
+    <message>
+        <source>Seen:</source>
+        <translation>検出日時:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>ステータス:</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>プロセス</translation>
+    </message>
+    <message>
+        <source>Storyline</source>
+        <translation>ストーリーライン</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>履歴</translation>
+    </message>
+    <message>
+        <source>%1 of %2 alerts</source>
+        <translation>アラート %1 / %2 件</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>(unknown host)</source>
+        <translation>(不明なホスト)</translation>
+    </message>
+    <message>
+        <source>%1 (agent %2)</source>
+        <translation>%1 (エージェント %2)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Fired %n time(s)</source>
+        <translation>
+            <numerusform>%n 回検出</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First %1, last %2</source>
+        <translation>初回 %1、最終 %2</translation>
+    </message>
+    <message>
+        <source>%1, unassigned</source>
+        <translation>%1、担当者なし</translation>
+    </message>
+    <message>
+        <source>%1, assigned to %2</source>
+        <translation>%1、担当者: %2</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>実行ファイル</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>コマンドライン</translation>
+    </message>
+    <message>
+        <source>Working directory</source>
+        <translation>作業ディレクトリ</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Process ID</source>
+        <translation>プロセス ID</translation>
+    </message>
+    <message>
+        <source>Parent process ID</source>
+        <translation>親プロセス ID</translation>
+    </message>
+    <message>
+        <source>Parent image</source>
+        <translation>親プロセスの実行ファイル</translation>
+    </message>
+    <message>
+        <source>Parent command line</source>
+        <translation>親プロセスのコマンドライン</translation>
+    </message>
+    <message>
+        <source>Hashes</source>
+        <translation>ハッシュ</translation>
+    </message>
+    <message>
+        <source>Event category</source>
+        <translation>イベントカテゴリ</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>イベント</translation>
+    </message>
+    <message>
+        <source>The event that fired this alert is no longer stored.</source>
+        <translation>このアラートの原因となったイベントは、すでに保存されていません。</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>%1
+This process fired the rule.</source>
+        <translation>%1
+このプロセスがルールに一致しました。</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2: %3</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>メモ: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n alert(s) selected</source>
+        <translation>
+            <numerusform>%n 件のアラートを選択中</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resolve alerts</source>
+        <translation>アラートの解決</translation>
+    </message>
+    <message>
+        <source>Mark as false positive</source>
+        <translation>誤検知としてマーク</translation>
+    </message>
+    <message numerus="yes">
+        <source>Why are these %n alert(s) resolved? The reason is kept in each alert&apos;s history.</source>
+        <translation>
+            <numerusform>%n 件のアラートを解決する理由を入力してください。理由は各アラートの履歴に記録されます。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Why are these %n alert(s) false positives? The reason is kept in each alert&apos;s history.</source>
+        <translation>
+            <numerusform>%n 件のアラートを誤検知と判断した理由を入力してください。理由は各アラートの履歴に記録されます。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>yagura::console::AssetDetailPane</name>
     <message>
         <source>Copy fingerprint</source>
@@ -740,10 +1076,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>The connection to the server is lost. Reconnecting… What you see may be out of date.</source>
         <translation>サーバーとの接続が切断されました。再接続中… 表示内容が最新でない可能性があります。</translation>
-    </message>
-    <message>
-        <source>Alerts are not built yet: detection arrives with the telemetry and Sigma detection work.</source>
-        <translation>アラート機能はまだ実装されていません。検知機能は、テレメトリと Sigma による検知の実装とともに提供される予定です。</translation>
     </message>
     <message>
         <source>Response actions (isolation, kill, quarantine) are not built yet.</source>

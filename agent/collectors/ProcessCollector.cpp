@@ -212,6 +212,11 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
     // Second pass, once every new process of the batch has been read: the slower work.
     for (auto& info : started) {
         completeEnrichment(info);
+        // Keep an exit seen in the same batch (fork, exec and exit can arrive together).
+        if (const ProcessInfo* known = find(info.pid); known && known->exitTimeUnixMs != 0) {
+            info.exitTimeUnixMs = known->exitTimeUnixMs;
+            info.exitCode = known->exitCode;
+        }
         m_tree[info.pid] = info;
     }
     return started;

@@ -1,5 +1,7 @@
 #include "detection/AgentDetector.h"
 
+#include <algorithm>
+
 namespace yagura::agent {
 
 namespace {
@@ -75,6 +77,46 @@ std::vector<proto::TelemetryEvent> AgentDetector::evaluate(const ProcessInfo& pr
         for (const auto& [name, value] : fields)
             addField(alert, name, value);
         addField(alert, "ProcessAncestry", ancestry);
+        alerts.push_back(std::move(alert));
+    }
+    return alerts;
+}
+
+std::vector<proto::TelemetryEvent> AgentDetector::evaluateLog(const std::string& service,
+                                                              const proto::TelemetryEvent& source,
+                                                              std::int64_t nowUnixMs) const {
+    std::vector<proto::TelemetryEvent> alerts;
+    if (m_rules.size() == 0)
+        return alerts;
+    // Sigma names the Linux auth log "service: auth"; rules for one daemon name the daemon
+    // (service: sshd). The line is offered to both.
+    std::vector<const detect::Rule*> matches;
+    for (const std::string& name : {std::string("auth"), service}) {
+        detect::Event event("", "linux", name);
+        for (const auto& field : source.fields())
+            event.set(field.name(), field.value());
+        std::vector<const detect::Rule*> found;
+        m_rules.match(event, found);
+        for (const detect::Rule* rule : found)
+            if (std::find(matches.begin(), matches.end(), rule) == matches.end())
+                matches.push_back(rule);
+    }
+    for (const detect::Rule* rule : matches) {
+        proto::TelemetryEvent alert;
+        alert.set_time_unix_ms(static_cast<std::uint64_t>(nowUnixMs));
+        alert.set_category("alert");
+        alert.set_rank(proto::RANK_ALERT);
+        addField(alert, "RuleId", rule->id);
+        addField(alert, "RuleTitle", rule->title);
+        addField(alert, "RuleLevel", rule->level);
+        std::string tags;
+        for (const auto& tag : rule->tags)
+            tags += (tags.empty() ? "" : ",") + tag;
+        addField(alert, "RuleTags", tags);
+        addField(alert, "EventCategory", source.category());
+        addField(alert, "Image", "service:" + service); // groups the alert by service
+        for (const auto& field : source.fields())
+            addField(alert, field.name(), field.value());
         alerts.push_back(std::move(alert));
     }
     return alerts;

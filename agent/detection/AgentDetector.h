@@ -22,6 +22,11 @@ public:
                                                 const ProcessCollector& tree,
                                                 std::int64_t nowUnixMs) const;
 
+    // Rules for a log line of a service (logsource product linux, service = the program).
+    std::vector<proto::TelemetryEvent> evaluateLog(const std::string& service,
+                                                   const proto::TelemetryEvent& event,
+                                                   std::int64_t nowUnixMs) const;
+
 private:
     detect::RuleSet m_rules;
 };

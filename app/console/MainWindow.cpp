@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AlertsView.h"
 #include "AssetsView.h"
 #include "AuditView.h"
 #include "ClipboardGuard.h"
@@ -105,8 +106,7 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             view = m_assets = new AssetsView(connection, this);
             break;
         case Page::Alerts:
-            view = notBuilt(page, tr("Alerts are not built yet: detection arrives with the "
-                                     "telemetry and Sigma detection work."));
+            view = m_alerts = new AlertsView(connection, this);
             break;
         case Page::Response:
             view = notBuilt(page, tr("Response actions (isolation, kill, quarantine) are not "
@@ -153,6 +153,8 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             QMetaObject::invokeMethod(m_dashboard, "refresh");
         else if (page == Page::Assets)
             m_assets->refresh();
+        else if (page == Page::Alerts)
+            m_alerts->refresh();
         else if (page == Page::Audit)
             QMetaObject::invokeMethod(m_audit, "refresh");
         else if (page == Page::Settings)

@@ -12,6 +12,7 @@ class QStackedWidget;
 
 namespace yagura::console {
 
+class AlertsView;
 class AssetsView;
 class AuditView;
 class ClipboardGuard;
@@ -44,6 +45,7 @@ public:
     Page currentPage() const;
     static QString pageKey(Page page); // "dashboard", "assets", ...
     AssetsView* assetsView() const { return m_assets; }
+    AlertsView* alertsView() const { return m_alerts; }
     DashboardView* dashboardView() const { return m_dashboard; }
     AuditView* auditView() const { return m_audit; }
     SettingsView* settingsView() const { return m_settings; }
@@ -73,6 +75,7 @@ private:
     QLineEdit* m_lockPassword;
     DashboardView* m_dashboard = nullptr;
     AssetsView* m_assets = nullptr;
+    AlertsView* m_alerts = nullptr;
     AuditView* m_audit = nullptr;
     SettingsView* m_settings = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "server/OperatorService.h"
 
+#include <algorithm>
+
 #include "common/Log.h"
 #include "common/Text.h"
 #include "common/Version.h"
@@ -567,7 +569,10 @@ void OperatorService::updateAlerts(const Session& session,
         return;
     }
     std::vector<std::int64_t> changed;
-    for (const auto rawId : request.alert_ids()) {
+    std::vector<std::uint64_t> ids(request.alert_ids().begin(), request.alert_ids().end());
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end()); // a repeated id counts once
+    for (const auto rawId : ids) {
         const auto id = static_cast<std::int64_t>(rawId);
         auto alert = m_store.alertById(id);
         if (!alert.ok() || !alert->has_value()) {

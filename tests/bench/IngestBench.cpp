@@ -36,7 +36,8 @@ proto::TelemetryEvent makeEvent(std::uint64_t seq) {
     const std::pair<const char*, std::string> fields[] = {
         {"ProcessId", std::to_string(10000 + seq % 50000)},
         {"Image", "/usr/bin/python3.11"},
-        {"CommandLine", "/usr/bin/python3 /opt/plant/collector.py --line 7 --poll " + std::to_string(seq)},
+        {"CommandLine",
+         "/usr/bin/python3 /opt/plant/collector.py --line 7 --poll " + std::to_string(seq)},
         {"CurrentDirectory", "/opt/plant"},
         {"User", "plant"},
         {"ParentProcessId", "812"},
@@ -52,7 +53,8 @@ proto::TelemetryEvent makeEvent(std::uint64_t seq) {
     return event;
 }
 
-double rawInsertsPerSecond(const std::filesystem::path& dir, std::uint64_t events, std::size_t batch) {
+double rawInsertsPerSecond(const std::filesystem::path& dir, std::uint64_t events,
+                           std::size_t batch) {
     auto db = store::Database::open(dir / "raw.db", store::StoreKey::raw(std::string(32, 'r')),
                                     store::OpenMode::CreateIfMissing);
     (void)db->exec("CREATE TABLE events (agent_id INTEGER NOT NULL, seq INTEGER NOT NULL, time_ms "
@@ -116,8 +118,8 @@ int main(int argc, char** argv) {
 
     pid_t serverPid = 0;
     std::string serverBin = YAGURA_SERVER_BIN;
-    std::vector<std::string> args{serverBin, "--log-level", "warn", "run", "--data-dir",
-                                  layout.dataDir.string()};
+    std::vector<std::string> args{serverBin, "--log-level", "warn",
+                                  "run",     "--data-dir",  layout.dataDir.string()};
     std::vector<char*> serverArgv;
     for (auto& arg : args)
         serverArgv.push_back(arg.data());
@@ -153,7 +155,8 @@ int main(int argc, char** argv) {
         proto::Enrol enrol;
         enrol.set_token_id(token.token_id());
         enrol.set_token_secret(token.secret());
-        if (!agent::requestEnrolment(context, agent.keys, serverKey, endpoints->enrol, enrol, 10s).ok())
+        if (!agent::requestEnrolment(context, agent.keys, serverKey, endpoints->enrol, enrol, 10s)
+                 .ok())
             return 1;
         net::CurveClientOptions options;
         options.clientKeys = &agent.keys;
@@ -180,7 +183,8 @@ int main(int argc, char** argv) {
                 proto::EventBatch batch;
                 for (std::size_t i = 0; i < batchSize && agent.sent < perAgent; ++i, ++agent.sent)
                     *batch.add_events() = makeEvent(agent.nextSeq++);
-                (void)agent.socket->send({protocol::pack(proto::EVENT_BATCH, envelopeSeq++, batch)});
+                (void)agent.socket->send(
+                    {protocol::pack(proto::EVENT_BATCH, envelopeSeq++, batch)});
                 agent.inFlight = true;
             }
             sockets.push_back(&*agent.socket);
@@ -192,7 +196,8 @@ int main(int argc, char** argv) {
                 agent.inFlight = false;
                 committed = 0;
                 for (const auto& a : fleet)
-                    committed += a.sent - (a.inFlight ? std::min<std::uint64_t>(a.sent, batchSize) : 0);
+                    committed +=
+                        a.sent - (a.inFlight ? std::min<std::uint64_t>(a.sent, batchSize) : 0);
             }
         }
     }
@@ -200,10 +205,12 @@ int main(int argc, char** argv) {
     const double serverCpu = cpuBefore() - cpuStart;
     ::kill(serverPid, SIGTERM);
     ::waitpid(serverPid, nullptr, 0);
-    const double raw = rawInsertsPerSecond(dir, perAgent * static_cast<std::uint64_t>(agents), batchSize);
+    const double raw =
+        rawInsertsPerSecond(dir, perAgent * static_cast<std::uint64_t>(agents), batchSize);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
-    const double served = static_cast<double>(perAgent * static_cast<std::uint64_t>(agents)) / seconds;
+    const double served =
+        static_cast<double>(perAgent * static_cast<std::uint64_t>(agents)) / seconds;
     const nlohmann::json result = {
         {"benchmark", "ingest"},
         {"agents", agents},
