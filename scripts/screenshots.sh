@@ -28,11 +28,20 @@ for _ in $(seq 50); do [[ -f "$WORK/site/run/endpoints.json" ]] && break; sleep 
 
 "$agent" enroll --token "$("$server" token create --data-dir "$WORK/site" --auto-accept)" \
     --state-dir "$WORK/agent1" >/dev/null
-"$agent" run --state-dir "$WORK/agent1" >"$WORK/agent1.log" 2>&1 &
+# The agent runs SigmaHQ's Linux process rules (read in place, not copied), so the Alerts view
+# shows real alerts raised by real commands below.
+"$agent" run --state-dir "$WORK/agent1" --rules "$ROOT/../shared/data/sigma/rules/linux/process_creation" \
+    >"$WORK/agent1.log" 2>&1 &
 PIDS+=($!)
 "$agent" enroll --token "$("$server" token create --data-dir "$WORK/site")" \
     --state-dir "$WORK/agent2" >/dev/null
 sleep 3 # let the real agent send its inventory before the pictures are taken
+# Discovery commands that SigmaHQ rules describe: each raises a real alert.
+/usr/bin/id >/dev/null
+/usr/bin/uname -m >/dev/null
+/usr/bin/base64 -d /dev/null
+(cd "$WORK" && /usr/bin/find /usr/bin -maxdepth 1 -perm -4000 >/dev/null)
+sleep 2
 
 mkdir -p "$OUT"
 for lang in en ja; do

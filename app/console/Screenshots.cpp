@@ -1,5 +1,6 @@
 #include "Screenshots.h"
 
+#include "AlertsView.h"
 #include "AssetsView.h"
 #include "MainWindow.h"
 
@@ -24,14 +25,18 @@ void takeScreenshots(MainWindow* window, const QString& directory, std::function
         }
         const auto page = static_cast<MainWindow::Page>(*index);
         window->showPage(page);
-        if (page == MainWindow::Page::Assets) {
-            // Show a selected agent, so the detail pane is in the picture.
-            auto* table = window->assetsView()->table();
-            if (table->model()->rowCount() > 0)
-                table->selectRow(0);
+        if (page == MainWindow::Page::Assets || page == MainWindow::Page::Alerts) {
+            // Show a selected row, so the detail pane is in the picture.
+            auto* table = page == MainWindow::Page::Assets ? window->assetsView()->table()
+                                                           : window->alertsView()->table();
+            QTimer::singleShot(800, table, [table] {
+                if (table->model()->rowCount() > 0)
+                    table->selectRow(0);
+            });
         }
         // Give the view time to fetch its data from the server and paint.
-        QTimer::singleShot(page == MainWindow::Page::Assets ? 2500 : 1500, window, [=] {
+        const bool detail = page == MainWindow::Page::Assets || page == MainWindow::Page::Alerts;
+        QTimer::singleShot(detail ? 2500 : 1500, window, [=] {
             const QString path =
                 QStringLiteral("%1/%2-%3.png").arg(directory, language, MainWindow::pageKey(page));
             window->grab().save(path);
