@@ -5,6 +5,7 @@
 #include "crypto/Random.h"
 
 #include <array>
+#include <chrono>
 
 namespace yagura::agent {
 
@@ -49,6 +50,21 @@ Result<EventSpool> EventSpool::open(const std::filesystem::path& stateDir,
     YAGURA_ASSIGN_OR_RETURN(auto db, store::Database::open(stateDir / "spool.db", key,
                                                            store::OpenMode::CreateIfMissing));
     YAGURA_TRY(db.migrate(kMigrations));
+    // A new spool numbers from the current time in microseconds, not from 1: if a spool is ever
+    // lost and recreated, its numbers stay above the old ones, so the server's deduplication on
+    // (agent, seq) cannot mistake new events for ones it already has.
+    YAGURA_ASSIGN_OR_RETURN(
+        auto started, db.prepare("SELECT count(*) FROM sqlite_sequence WHERE name = 'spool'"));
+    YAGURA_ASSIGN_OR_RETURN(const bool counted, started.step());
+    if (counted && started.int64(0) == 0) {
+        const auto base = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+        YAGURA_ASSIGN_OR_RETURN(auto seed, db.prepare("INSERT INTO sqlite_sequence (name, seq) "
+                                                      "VALUES ('spool', ?)"));
+        seed.bind(1, static_cast<std::int64_t>(base));
+        YAGURA_TRY(seed.run());
+    }
     EventSpool spool(std::move(db), budgetBytes);
     YAGURA_ASSIGN_OR_RETURN(spool.m_bytes, spool.pendingBytes());
     return spool;

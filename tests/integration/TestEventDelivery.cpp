@@ -50,28 +50,36 @@ private slots:
     void spoolNumbersStoresAndForgetsOnlyWhatWasAcknowledged() {
         QTemporaryDir dir;
         const std::filesystem::path state = dir.path().toStdString();
+        std::uint64_t first = 0;
         {
             auto spool = EventSpool::open(state, 64 << 20);
             QVERIFY(spool.ok());
             std::vector<proto::TelemetryEvent> events;
             for (int i = 0; i < 10; ++i)
                 events.push_back(processEvent(i));
-            QCOMPARE(*spool->appendAll(events), 10u);
+            const std::uint64_t last = *spool->appendAll(events);
+            first = last - 9;
+            // Numbering starts from the clock, not 1: a recreated spool stays above an old one.
+            QVERIFY(first > 1'700'000'000'000'000ull);
             auto batch = spool->nextBatch(4, 1 << 20);
             QCOMPARE(batch->events_size(), 4);
-            QCOMPARE(batch->events(0).seq(), 1u);
-            QCOMPARE(batch->events(3).seq(), 4u);
+            QCOMPARE(batch->events(0).seq(), first);
+            QCOMPARE(batch->events(3).seq(), first + 3);
             QVERIFY(spool->acknowledge(*batch).ok());
             QCOMPARE(*spool->pendingEvents(), 6u);
             // Not acknowledged: still there after a restart.
         }
         auto reopened = EventSpool::open(state, 64 << 20);
         QCOMPARE(*reopened->pendingEvents(), 6u);
-        QCOMPARE(reopened->nextBatch(100, 1 << 20)->events(0).seq(), 5u);
+        QCOMPARE(reopened->nextBatch(100, 1 << 20)->events(0).seq(), first + 4);
         // Acknowledge everything, then append: a seq is never reused.
         QVERIFY(reopened->acknowledge(*reopened->nextBatch(100, 1 << 20)).ok());
         QCOMPARE(*reopened->pendingEvents(), 0u);
-        QCOMPARE(*reopened->append(processEvent(99)), 11u);
+        QCOMPARE(*reopened->append(processEvent(99)), first + 10);
+        // A spool recreated from scratch numbers above the old one.
+        QTemporaryDir other;
+        auto recreated = EventSpool::open(other.path().toStdString(), 64 << 20);
+        QVERIFY(*recreated->append(processEvent(1)) > first + 10);
         // The spool file is encrypted like the site store.
         QFile file(dir.filePath("spool.db"));
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -108,6 +116,7 @@ private slots:
             dropped += range.count();
         }
         QCOMPARE(dropped + static_cast<std::uint64_t>(batch->events_size()), 205u);
+        QVERIFY(batch->dropped(0).first_seq() > batch->events(4).seq());
         // Once the server has the report, it is not sent again.
         QVERIFY(spool->acknowledge(*batch).ok());
         QCOMPARE(spool->nextBatch(10, 1 << 20)->dropped_size(), 0);
