@@ -836,6 +836,14 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Not logged in.</source>
         <translation>Not logged in.</translation>
     </message>
+    <message>
+        <source>The console is closing.</source>
+        <translation>The console is closing.</translation>
+    </message>
+    <message>
+        <source>The server is unreachable; reconnecting.</source>
+        <translation>The server is unreachable; reconnecting.</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::DashboardView</name>

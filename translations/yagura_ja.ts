@@ -832,6 +832,14 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Not logged in.</source>
         <translation>ログインしていません。</translation>
     </message>
+    <message>
+        <source>The console is closing.</source>
+        <translation>コンソールを終了しています。</translation>
+    </message>
+    <message>
+        <source>The server is unreachable; reconnecting.</source>
+        <translation>サーバーに接続できません。再接続しています。</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::DashboardView</name>

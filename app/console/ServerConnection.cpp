@@ -1,7 +1,9 @@
 #include "ServerConnection.h"
 
 #include <QMetaObject>
+
 #include <QTimer>
+#include <atomic>
 
 namespace yagura::console {
 
@@ -16,7 +18,7 @@ public:
         connect(m_poll, &QTimer::timeout, this, &ConnectionWorker::pollNotifications);
         m_keepAlive = new QTimer(this);
         m_keepAlive->setInterval(20000);
-        connect(m_keepAlive, &QTimer::timeout, this, &ConnectionWorker::renewSubscription);
+        connect(m_keepAlive, &QTimer::timeout, this, [this] { renewSubscription(); });
         m_retry = new QTimer(this);
         m_retry->setInterval(3000);
         connect(m_retry, &QTimer::timeout, this, &ConnectionWorker::probe);
@@ -57,17 +59,33 @@ public:
         proto::OperatorResponse response;
         *response.mutable_login() = *login;
         result.response = response;
+        setConnected(true);
         renewSubscription();
         m_poll->start();
         m_keepAlive->start();
         return result;
     }
 
-    CallResult call(const proto::OperatorRequest& request) {
+    // Set from the GUI thread when the console closes: queued calls are dropped, not waited for.
+    std::atomic<bool> stopping{false};
+
+    CallResult call(const proto::OperatorRequest& request, bool probing = false) {
         CallResult result;
+        if (stopping) {
+            result.code = ErrorCode::Unavailable;
+            result.error = tr("The console is closing.");
+            return result;
+        }
         if (!m_client) {
             result.code = ErrorCode::Unauthenticated;
             result.error = tr("Not logged in.");
+            return result;
+        }
+        // While the server is known to be unreachable, fail at once instead of making every
+        // queued request wait out its timeout; the probe timer finds out when it is back.
+        if (!m_connected && !probing) {
+            result.code = ErrorCode::Unavailable;
+            result.error = tr("The server is unreachable; reconnecting.");
             return result;
         }
         auto response = m_client->call(request);
@@ -123,15 +141,15 @@ private:
     }
 
     // Subscriptions expire on the server unless renewed; renewing also detects a lost server.
-    void renewSubscription() {
+    void renewSubscription(bool probing = false) {
         if (!m_client)
             return;
         proto::OperatorRequest request;
         request.mutable_subscribe();
-        (void)call(request);
+        (void)call(request, probing);
     }
 
-    void probe() { renewSubscription(); }
+    void probe() { renewSubscription(true); }
 
     void setConnected(bool connected) {
         if (connected == m_connected)
@@ -178,6 +196,7 @@ ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
 }
 
 ServerConnection::~ServerConnection() {
+    m_worker->stopping = true;
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker] { worker->stop(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
