@@ -6,8 +6,10 @@
 #include "agent/collectors/ProcessCollector.h"
 #include "agent/detection/AgentDetector.h"
 #include "agent/detection/ProcessPipeline.h"
+#include "agent/inventory/HostCollector.h"
 #include "agent/inventory/InventoryCollector.h"
 #include "agent/spool/EventSpool.h"
+#include "common/Files.h"
 #include "common/Log.h"
 #include "common/Text.h"
 #include "common/Version.h"
@@ -36,9 +38,10 @@ int fail(const std::string& message, int code = 1) {
 }
 
 std::int64_t bootTimeUnix() {
-    InventorySources sources;
-    const auto inventory = collectInventory(sources, 0);
-    return static_cast<std::int64_t>(inventory.host().boot_time_unix());
+    // Only /proc/stat's btime: a whole inventory at start-up would be wasted work.
+    auto stat = files::readFile("/proc/stat", 1 << 20);
+    const auto boot = stat.ok() ? inventory::parseBootTime(*stat) : std::nullopt;
+    return boot ? static_cast<std::int64_t>(*boot) : 0;
 }
 
 int runEnroll(const std::string& token, const StateDir& stateDir, const std::string& timeout) {

@@ -5,6 +5,8 @@
 //
 //   yagura-bench-console [--assets 10000]
 
+#include "BenchServer.h"
+
 #include "AssetsModel.h"
 #include "AssetsView.h"
 #include "ServerConnection.h"
@@ -20,11 +22,8 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
-
-extern char** environ;
 
 using namespace yagura;
 
@@ -88,17 +87,11 @@ int main(int argc, char** argv) {
         config.operatorBind = {"tcp://127.0.0.1:*"};
         (void)server::saveServerConfig(layout, config);
     }
-    pid_t serverPid = 0;
-    std::string serverBin = YAGURA_SERVER_BIN;
-    std::vector<std::string> args{serverBin, "--log-level", "warn",
-                                  "run",     "--data-dir",  layout.dataDir.string()};
-    std::vector<char*> argvServer;
-    for (auto& arg : args)
-        argvServer.push_back(arg.data());
-    argvServer.push_back(nullptr);
-    ::posix_spawn(&serverPid, serverBin.c_str(), nullptr, nullptr, argvServer.data(), environ);
-    for (int i = 0; i < 100 && !std::filesystem::exists(layout.runtimeEndpoints()); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds{100}); // another process starting
+    auto server = bench::BenchServer::start(YAGURA_SERVER_BIN, layout);
+    if (!server) {
+        std::fprintf(stderr, "yagura-bench-console: the server did not start\n");
+        return 1;
+    }
     auto endpoints = server::loadRuntimeEndpoints(layout);
     auto serverKey = crypto::loadPublicKey(layout.serverPublicKey());
     const double rssBefore = rssMiB();
@@ -144,8 +137,7 @@ int main(int argc, char** argv) {
     }
     const double rssAll = rssMiB();
 
-    ::kill(serverPid, SIGTERM);
-    ::waitpid(serverPid, nullptr, 0);
+    server->stop();
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     const nlohmann::json result = {

@@ -6,6 +6,8 @@
 // Side by side, as a baseline measured in the same run: the cost of the same number of
 // "last seen" updates done directly on SQLCipher with the server's durability settings.
 
+#include "BenchServer.h"
+
 #include "agent/AgentSession.h"
 #include "agent/Enrolment.h"
 #include "common/Clock.h"
@@ -22,13 +24,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
-
-extern char** environ;
 
 using namespace yagura;
 using namespace std::chrono;
@@ -183,25 +182,16 @@ int main(int argc, char** argv) {
         (void)server::saveServerConfig({site}, config);
     }
 
-    pid_t serverPid = 0;
-    std::vector<std::string> args{serverBin, "--log-level", "warn",
-                                  "run",     "--data-dir",  site.string()};
-    std::vector<char*> argvServer;
-    for (auto& arg : args)
-        argvServer.push_back(arg.data());
-    argvServer.push_back(nullptr);
-    if (::posix_spawn(&serverPid, serverBin.c_str(), nullptr, nullptr, argvServer.data(),
-                      environ) != 0) {
-        std::fprintf(stderr, "cannot start %s\n", serverBin.c_str());
+    const server::SiteLayout layout{site};
+    auto server = bench::BenchServer::start(serverBin, layout);
+    if (!server) {
+        std::fprintf(stderr, "yagura-bench-fleet: the server did not start\n");
         return 1;
     }
-    const server::SiteLayout layout{site};
-    for (int i = 0; i < 100 && !std::filesystem::exists(layout.runtimeEndpoints()); ++i)
-        std::this_thread::sleep_for(100ms); // waiting for another process to start, not for time
+    const pid_t serverPid = server->pid();
     auto endpoints = server::loadRuntimeEndpoints(layout);
     if (!endpoints.ok()) {
-        ::kill(serverPid, SIGTERM);
-        std::fprintf(stderr, "the server did not start\n");
+        std::fprintf(stderr, "yagura-bench-fleet: %s\n", endpoints.error().message.c_str());
         return 1;
     }
     std::string token;
@@ -235,7 +225,6 @@ int main(int argc, char** argv) {
         if (!result.ok() || !result->ok()) {
             std::fprintf(stderr, "enrolment %d failed: %s\n", i,
                          result.ok() ? result->error().c_str() : result.error().message.c_str());
-            ::kill(serverPid, SIGTERM);
             return 1;
         }
     }
@@ -288,9 +277,7 @@ int main(int argc, char** argv) {
     for (auto& session : sessions)
         ready += session->state() == agent::AgentSession::State::Ready ? 1 : 0;
 
-    ::kill(serverPid, SIGTERM);
-    int status = 0;
-    ::waitpid(serverPid, &status, 0);
+    server->stop();
     const double baselineMicros = baselineUpdateMicros(dir, agents, static_cast<int>(heartbeats));
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

@@ -6,6 +6,8 @@
 // The real yagura-server runs as its own process; simulated agents (real CURVE keys, real
 // enrolment, real EventBatch messages) each keep one batch in flight, as the agent does.
 
+#include "BenchServer.h"
+
 #include "agent/Enrolment.h"
 #include "common/Files.h"
 #include "common/Text.h"
@@ -17,11 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <thread>
-
-extern char** environ;
 
 using namespace yagura;
 using namespace std::chrono;
@@ -116,17 +115,12 @@ int main(int argc, char** argv) {
     config.operatorBind = {"tcp://127.0.0.1:*"};
     (void)server::saveServerConfig(layout, config);
 
-    pid_t serverPid = 0;
-    std::string serverBin = YAGURA_SERVER_BIN;
-    std::vector<std::string> args{serverBin, "--log-level", "warn",
-                                  "run",     "--data-dir",  layout.dataDir.string()};
-    std::vector<char*> serverArgv;
-    for (auto& arg : args)
-        serverArgv.push_back(arg.data());
-    serverArgv.push_back(nullptr);
-    ::posix_spawn(&serverPid, serverBin.c_str(), nullptr, nullptr, serverArgv.data(), environ);
-    for (int i = 0; i < 100 && !std::filesystem::exists(layout.runtimeEndpoints()); ++i)
-        std::this_thread::sleep_for(milliseconds{100}); // another process starting
+    auto server = bench::BenchServer::start(YAGURA_SERVER_BIN, layout);
+    if (!server) {
+        std::fprintf(stderr, "yagura-bench-ingest: the server did not start\n");
+        return 1;
+    }
+    const pid_t serverPid = server->pid();
     auto endpoints = server::loadRuntimeEndpoints(layout);
     std::string tokenText;
     {
@@ -203,8 +197,7 @@ int main(int argc, char** argv) {
     }
     const double seconds = duration<double>(steady_clock::now() - start).count();
     const double serverCpu = cpuBefore() - cpuStart;
-    ::kill(serverPid, SIGTERM);
-    ::waitpid(serverPid, nullptr, 0);
+    server->stop();
     const double raw =
         rawInsertsPerSecond(dir, perAgent * static_cast<std::uint64_t>(agents), batchSize);
     std::error_code ec;
