@@ -101,6 +101,12 @@ Status AgentSession::handleReply(const std::string& bytes) {
             return success();
         }
     }
+    // Unsolicited too: an operator published a policy for this agent's group.
+    if (envelope->type() == proto::POLICY_NOTICE) {
+        if (auto notice = protocol::parsePayload<proto::PolicyNotice>(*envelope); notice.ok())
+            policyAnnounced(notice->version());
+        return success();
+    }
     if (!m_inFlight || envelope->seq() != m_inFlight->seq)
         return success(); // a late reply to a request already given up on
     const InFlight request = std::move(*m_inFlight);
@@ -125,6 +131,7 @@ Status AgentSession::handleReply(const std::string& bytes) {
                                 result->inventory_generation() != m_acknowledged.generation();
         if (m_serverNeedsSnapshot)
             m_nextInventoryMs = 0;
+        policyAnnounced(result->policy_version());
         return success();
     }
     if (m_state == State::AwaitingHello) {
@@ -138,6 +145,8 @@ Status AgentSession::handleReply(const std::string& bytes) {
         disconnect(why);
         return success();
     }
+    if (envelope->type() == proto::POLICY && request.type == proto::POLICY_REQUEST)
+        return handlePolicy(*envelope);
     if (envelope->type() != proto::ACK) {
         disconnect("unexpected reply type from the server");
         return success();
@@ -145,6 +154,14 @@ Status AgentSession::handleReply(const std::string& bytes) {
     auto ack = protocol::parsePayload<proto::Ack>(*envelope);
     if (!ack.ok()) {
         disconnect(ack.error().message);
+        return success();
+    }
+    if (request.type == proto::HEARTBEAT && ack->status() == proto::ACK_OK)
+        policyAnnounced(ack->policy_version());
+    if (request.type == proto::POLICY_REQUEST) {
+        // The server has no policy for this agent after all: keep running the one it has.
+        m_lastError = "no policy from the server: " + ack->error();
+        m_failedPolicy = m_wantedPolicy;
         return success();
     }
     switch (ack->status()) {
@@ -214,6 +231,13 @@ Status AgentSession::doDueWork() {
         if (m_inFlight)
             return success();
     }
+    // A new policy comes before telemetry: it may change what is worth sending.
+    if (m_config.applyPolicy && m_wantedPolicy != 0 && m_wantedPolicy != m_config.policyVersion &&
+        m_wantedPolicy != m_failedPolicy) {
+        proto::PolicyRequest request;
+        request.set_version(m_wantedPolicy);
+        return send(proto::POLICY_REQUEST, request);
+    }
     bool sentEvents = false;
     YAGURA_TRY(sendEvents(sentEvents));
     if (sentEvents)
@@ -224,8 +248,46 @@ Status AgentSession::doDueWork() {
         heartbeat.set_agent_version(m_config.agentVersion);
         heartbeat.set_uptime_seconds(uptimeSeconds());
         heartbeat.set_policy_version(m_config.policyVersion);
+        if (m_config.spool) {
+            if (auto events = m_config.spool->pendingEvents(); events.ok())
+                heartbeat.set_spool_events(*events);
+            if (auto bytes = m_config.spool->pendingBytes(); bytes.ok())
+                heartbeat.set_spool_bytes(*bytes);
+        }
         return send(proto::HEARTBEAT, heartbeat);
     }
+    return success();
+}
+
+void AgentSession::policyAnnounced(std::uint64_t version) {
+    if (version == 0 || version == m_wantedPolicy)
+        return;
+    m_wantedPolicy = version;
+    m_failedPolicy = 0;
+}
+
+Status AgentSession::handlePolicy(const proto::Envelope& envelope) {
+    auto bundle = protocol::parsePayload<proto::PolicyBundle>(envelope);
+    if (!bundle.ok()) {
+        m_lastError = "malformed policy from the server: " + bundle.error().message;
+        m_failedPolicy = m_wantedPolicy;
+        spdlog::error("{}", m_lastError);
+        return success();
+    }
+    if (auto applied = m_config.applyPolicy(*bundle); !applied.ok()) {
+        m_lastError = "policy version " + std::to_string(bundle->version()) +
+                      " not applied: " + applied.error().message;
+        m_failedPolicy = bundle->version();
+        spdlog::error("{}", m_lastError);
+        return success();
+    }
+    m_config.policyVersion = bundle->version();
+    if (m_wantedPolicy != bundle->version())
+        m_failedPolicy = 0; // a newer one was announced meanwhile: ask again
+    // Tell the server at once which version runs now.
+    m_nextHeartbeatMs = 0;
+    spdlog::info("policy version {} of group {} applied ({} rules)", bundle->version(),
+                 bundle->group(), bundle->rules_size());
     return success();
 }
 

@@ -17,6 +17,10 @@ namespace yagura::agent {
 
 class EventSpool;
 
+// Applies a policy the server sent (rules, watched paths, thresholds, budget) and persists it;
+// an error keeps the previous policy running and is reported.
+using PolicyApply = std::function<Status(const proto::PolicyBundle&)>;
+
 struct SessionConfig {
     std::vector<std::string> endpoints;
     crypto::CurvePublicKey serverKey;
@@ -32,6 +36,8 @@ struct SessionConfig {
     EventSpool* spool = nullptr;
     std::size_t batchEvents = 1000;
     std::size_t batchBytes = 1 << 20;
+    // May be empty: then the agent reports version 0 and never asks for a policy.
+    PolicyApply applyPolicy;
 };
 
 // Collects the current inventory (the real collectors, or a simulator's).
@@ -62,6 +68,7 @@ public:
     std::uint64_t acknowledgedGeneration() const { return m_acknowledged.generation(); }
     std::uint64_t eventsDelivered() const { return m_eventsDelivered; }
     std::uint64_t agentId() const { return m_agentId; }
+    std::uint64_t policyVersion() const { return m_config.policyVersion; }
     net::Socket* socket() { return m_socket ? &*m_socket : nullptr; }
     // Forces the next inventory collection to happen at once.
     void requestInventory() { m_nextInventoryMs = 0; }
@@ -84,6 +91,8 @@ private:
     Status handleReply(const std::string& bytes);
     Status doDueWork();
     Status sendInventory(bool forceSnapshot);
+    void policyAnnounced(std::uint64_t version);
+    Status handlePolicy(const proto::Envelope& envelope);
     std::uint64_t uptimeSeconds() const;
 
     net::Context& m_context;
@@ -109,6 +118,10 @@ private:
     std::uint64_t m_eventsDelivered = 0;
     std::int64_t m_nextEventsMs = 0; // after a refused batch, wait before sending again
     std::string m_lastError;
+    // The version the server says this agent should run; 0 while unknown.
+    std::uint64_t m_wantedPolicy = 0;
+    // A version that failed to apply is not asked for again until the server names another.
+    std::uint64_t m_failedPolicy = 0;
 };
 
 } // namespace yagura::agent

@@ -3,11 +3,14 @@
 #include "agent/Enrolment.h"
 #include "agent/StateDir.h"
 #include "agent/collectors/AuthLogCollector.h"
+#include "agent/collectors/NetworkCollector.h"
+#include "agent/collectors/NetworkTelemetry.h"
 #include "agent/collectors/ProcessCollector.h"
 #include "agent/detection/AgentDetector.h"
 #include "agent/detection/ProcessPipeline.h"
 #include "agent/inventory/HostCollector.h"
 #include "agent/inventory/InventoryCollector.h"
+#include "agent/policy/AgentPolicy.h"
 #include "agent/spool/EventSpool.h"
 #include "common/Files.h"
 #include "common/Log.h"
@@ -166,6 +169,14 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         for (const auto& [file, reason] : report.problems)
             spdlog::debug("rule {} not loaded: {}", file, reason);
     }
+    // The last policy from the server runs before the server is reached (offline start).
+    AgentPolicy policy(stateDir.root(), detector, &*spool);
+    if (auto stored = policy.applyStored(); !stored.ok())
+        spdlog::warn("stored policy not applied: {}", stored.error().message);
+    config.policyVersion = policy.version();
+    config.applyPolicy = [&policy](const proto::PolicyBundle& bundle) {
+        return policy.apply(bundle);
+    };
     // Authentication: the auth log where one is written (no journal reader yet).
     std::optional<AuthLogCollector> authLog;
     if (auto path = AuthLogCollector::defaultPath()) {
@@ -178,6 +189,17 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         spdlog::warn("authentication events not collected: no /var/log/auth.log or "
                      "/var/log/secure on this host");
     }
+    // Network connections: a sock_diag snapshot diff once a second, plus the kernel's TCP
+    // destroy notifications for connections shorter than that.
+    NetworkCollector network;
+    bool collectingNetwork = false;
+    if (auto started = network.start(); started.ok()) {
+        network.setIgnoredPids({::getpid()}); // the agent's own session to the server
+        collectingNetwork = true;
+    } else {
+        spdlog::warn("network connections not collected: {}", started.error().message);
+    }
+    std::int64_t nextNetworkPollMs = 0;
     ProcessPipeline processes(detector);
     bool collectingProcesses = false;
     if (auto started = processes.start(); started.ok()) {
@@ -210,6 +232,23 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                 for (const auto& fact : *facts) {
                     auto telemetry = authTelemetry(fact, nowMs);
                     for (auto& alert : detector.evaluateLog(fact.program, telemetry, nowMs))
+                        events.push_back(std::move(alert));
+                    events.push_back(std::move(telemetry));
+                }
+                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
+                    spdlog::error("cannot spool events: {}", stored.error().message);
+            }
+        }
+        if (collectingNetwork && SystemClock::instance().nowUnixMillis() >= nextNetworkPollMs) {
+            const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
+            nextNetworkPollMs = nowMs + 1000;
+            if (auto connections = network.poll(); !connections.ok()) {
+                spdlog::warn("network connections: {}", connections.error().message);
+            } else if (!connections->empty()) {
+                std::vector<proto::TelemetryEvent> events;
+                for (const auto& connection : *connections) {
+                    auto telemetry = connectionTelemetry(connection, nowMs);
+                    for (auto& alert : detector.evaluateTelemetry(telemetry, nowMs))
                         events.push_back(std::move(alert));
                     events.push_back(std::move(telemetry));
                 }

@@ -10,33 +10,21 @@
 #include "crypto/Random.h"
 #include "proto/InventoryItems.h"
 #include "server/AuditLog.h"
+#include "server/OperatorSupport.h"
 #include "server/Server.h"
 
 namespace yagura::server {
-
-namespace {
-constexpr std::uint32_t kMaxPageSize = 1000;
-constexpr std::uint32_t kDefaultPageSize = 200;
-
-void setError(proto::OperatorResponse& response, ErrorCode code, std::string message) {
-    response.clear_body();
-    response.mutable_error()->set_code(std::string(errorCodeName(code)));
-    response.mutable_error()->set_message(std::move(message));
-}
-
-std::string actorOf(const std::string& user) {
-    return "user:" + user;
-}
-} // namespace
 
 bool roleAllows(Role role, Permission permission) {
     switch (role) {
     case Role::Admin:
         return true;
     case Role::Analyst:
-        return permission == Permission::ViewAgents || permission == Permission::ManageAgents;
+        return permission == Permission::ViewAgents || permission == Permission::ManageAgents ||
+               permission == Permission::ViewPolicies || permission == Permission::ManageExceptions;
     case Role::Auditor:
-        return permission == Permission::ViewAgents || permission == Permission::ViewAudit;
+        return permission == Permission::ViewAgents || permission == Permission::ViewAudit ||
+               permission == Permission::ViewPolicies;
     }
     return false;
 }
@@ -61,6 +49,10 @@ proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince
     summary.set_policy_version(static_cast<std::uint64_t>(agent.policyVersion));
     summary.set_inventory_generation(static_cast<std::uint64_t>(agent.inventoryGeneration));
     summary.set_addresses(agent.addresses);
+    summary.set_desired_policy_version(static_cast<std::uint64_t>(agent.desiredPolicyVersion));
+    summary.set_spool_events(static_cast<std::uint64_t>(agent.spoolEvents));
+    summary.set_spool_bytes(static_cast<std::uint64_t>(agent.spoolBytes));
+    summary.set_lost_events(static_cast<std::uint64_t>(agent.lostEvents));
     return summary;
 }
 
@@ -208,7 +200,8 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
         response.mutable_subscribe();
         break;
     default:
-        setError(response, ErrorCode::Protocol, "unknown request type");
+        if (!dispatchPolicy(*session, request, response))
+            setError(response, ErrorCode::Protocol, "unknown request type");
         break;
     }
     return response;
@@ -668,6 +661,7 @@ void OperatorService::dashboard(proto::OperatorResponse& response) {
         entry->set_count(count);
     }
     body->set_generated_at_unix(static_cast<std::uint64_t>(m_clock.nowUnixSeconds()));
+    dashboardDetection(*body);
 }
 
 void OperatorService::listUsers(proto::OperatorResponse& response) {
@@ -788,6 +782,12 @@ void OperatorService::broadcastAgent(const AgentRecord& agent, net::Socket& sock
 void OperatorService::broadcastAlert(const proto::AlertSummary& alert, net::Socket& socket) {
     proto::OperatorMessage message;
     *message.mutable_notification()->mutable_alert_changed() = alert;
+    broadcast(message, socket);
+}
+
+void OperatorService::broadcastPolicy(const proto::PolicyRecord& policy, net::Socket& socket) {
+    proto::OperatorMessage message;
+    *message.mutable_notification()->mutable_policy_changed() = policy;
     broadcast(message, socket);
 }
 

@@ -17,7 +17,15 @@ namespace yagura::server {
 
 class Server;
 
-enum class Permission { ViewAgents, ManageAgents, ViewAudit, ManageUsers };
+enum class Permission {
+    ViewAgents,
+    ManageAgents,
+    ViewAudit,
+    ManageUsers,
+    ViewPolicies,     // groups, policies, rule packs, exceptions: every role may look
+    ManagePolicies,   // edit policies and groups, import and switch rules: admins
+    ManageExceptions, // create and revoke exceptions from false positives: admins and analysts
+};
 bool roleAllows(Role role, Permission permission);
 
 proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince);
@@ -44,6 +52,7 @@ public:
     // Sends an agent's new summary to every subscribed session.
     void broadcastAgent(const AgentRecord& agent, net::Socket& socket);
     void broadcastAlert(const proto::AlertSummary& alert, net::Socket& socket);
+    void broadcastPolicy(const proto::PolicyRecord& policy, net::Socket& socket);
     void expireSessions();
 
 private:
@@ -87,6 +96,26 @@ private:
                     proto::OperatorResponse& response);
     void updateUser(const Session& session, const proto::UpdateUserRequest& request,
                     proto::OperatorResponse& response);
+
+    // Groups, policies, rule packs and exceptions (OperatorPolicies.cpp); false when the
+    // request is none of those.
+    bool dispatchPolicy(const Session& session, const proto::OperatorRequest& request,
+                        proto::OperatorResponse& response);
+    void createGroup(const Session& session, const proto::CreateGroupRequest& request,
+                     proto::OperatorResponse& response);
+    void moveAgents(const Session& session, const proto::MoveAgentsRequest& request,
+                    proto::OperatorResponse& response);
+    void setPolicy(const Session& session, const proto::SetPolicyRequest& request,
+                   proto::OperatorResponse& response);
+    void importRules(const Session& session, const proto::ImportRulesRequest& request,
+                     proto::OperatorResponse& response);
+    void setRulesEnabled(const Session& session, const proto::SetRulesEnabledRequest& request,
+                         proto::OperatorResponse& response);
+    void createException(const Session& session, const proto::CreateExceptionRequest& request,
+                         proto::OperatorResponse& response);
+    void revokeException(const Session& session, const proto::RevokeExceptionRequest& request,
+                         proto::OperatorResponse& response);
+    void dashboardDetection(proto::GetDashboardResponse& body);
 
     std::int64_t onlineSince() const;
 

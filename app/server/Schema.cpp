@@ -166,7 +166,107 @@ CREATE TRIGGER alert_history_no_delete BEFORE DELETE ON alert_history
 BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
 )sql";
 
-constexpr std::array<store::Migration, 7> kMigrations{{
+constexpr std::string_view kVersion8 = R"sql(
+-- Agent groups: every agent is in exactly one; a policy belongs to a group.
+CREATE TABLE agent_groups (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+);
+INSERT INTO agent_groups (name, description, created_at)
+    VALUES ('default', 'Agents not assigned to another group', strftime('%s', 'now'));
+UPDATE agents SET group_name = 'default' WHERE group_name = '';
+UPDATE enrolment_tokens SET group_name = 'default' WHERE group_name = '';
+INSERT OR IGNORE INTO agent_groups (name, created_at)
+    SELECT DISTINCT group_name, strftime('%s', 'now') FROM agents;
+INSERT OR IGNORE INTO agent_groups (name, created_at)
+    SELECT DISTINCT group_name, strftime('%s', 'now') FROM enrolment_tokens;
+CREATE INDEX agents_group ON agents (group_name);
+
+-- Policies: versions are site-wide and increasing, so an agent's reported version names one
+-- policy exactly. Old versions stay for the history and its diffs.
+CREATE TABLE policies (
+    version INTEGER PRIMARY KEY,
+    group_name TEXT NOT NULL REFERENCES agent_groups (name),
+    spec BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    comment TEXT NOT NULL
+);
+CREATE INDEX policies_group ON policies (group_name, version);
+CREATE TRIGGER policies_no_update BEFORE UPDATE ON policies
+BEGIN SELECT RAISE(ABORT, 'policy versions are immutable'); END;
+
+-- The spool backlog each agent last reported.
+ALTER TABLE agents ADD COLUMN spool_events INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN spool_bytes INTEGER NOT NULL DEFAULT 0;
+
+-- Rule packs: Yagura's own (builtin) and those operators import; every file is kept with its
+-- load status, so an operator sees why a rule did not load.
+CREATE TABLE rule_packs (
+    name TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    builtin INTEGER NOT NULL DEFAULT 0,
+    imported_at INTEGER NOT NULL,
+    imported_by TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE rules (
+    pack TEXT NOT NULL REFERENCES rule_packs (name),
+    file TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    level TEXT NOT NULL,
+    product TEXT NOT NULL,
+    category TEXT NOT NULL,
+    service TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('loaded', 'unsupported', 'duplicate')),
+    reason TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    yaml BLOB NOT NULL,
+    PRIMARY KEY (pack, file)
+) WITHOUT ROWID;
+CREATE INDEX rules_id ON rules (rule_id);
+
+-- Exceptions made from false positives: an alert of the rule (and, unless widened, of the same
+-- executable) in the scope is not raised again; the event is still stored.
+CREATE TABLE alert_exceptions (
+    id INTEGER PRIMARY KEY,
+    rule_id TEXT NOT NULL,
+    rule_title TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('host', 'group', 'all')),
+    agent_id INTEGER NOT NULL DEFAULT 0,
+    group_name TEXT NOT NULL DEFAULT '',
+    image TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    hits INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0,
+    from_alert_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX alert_exceptions_rule ON alert_exceptions (rule_id);
+
+-- Cross-host correlation: where each executable hash has been seen, and since when.
+CREATE TABLE hash_sightings (
+    sha256 TEXT NOT NULL,
+    agent_id INTEGER NOT NULL,
+    first_seen_ms INTEGER NOT NULL,
+    PRIMARY KEY (sha256, agent_id)
+) WITHOUT ROWID;
+
+-- What a server-side (correlation) alert saw across hosts, in one line.
+ALTER TABLE alerts ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+
+CREATE TRIGGER alert_history_no_replace BEFORE INSERT ON alert_history
+WHEN EXISTS (SELECT 1 FROM alert_history WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
+)sql";
+
+constexpr std::array<store::Migration, 8> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
@@ -174,6 +274,7 @@ constexpr std::array<store::Migration, 7> kMigrations{{
     {5, kVersion5},
     {6, kVersion6},
     {7, kVersion7},
+    {8, kVersion8},
 }};
 } // namespace
 

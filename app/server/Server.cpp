@@ -12,12 +12,17 @@ namespace yagura::server {
 namespace {
 constexpr std::size_t kMaxAgentMessagesPerBatch = 512;
 constexpr std::int64_t kSweepIntervalMs = 1000;
+// Retention runs in small chunks between message batches: ingest never waits long behind it.
+constexpr std::int64_t kPruneIntervalMs = 2000;
+constexpr std::int64_t kPruneChunk = 2000;
 
-std::string ackMessage(std::uint64_t seq, proto::AckStatus status, std::string error = {}) {
+std::string ackMessage(std::uint64_t seq, proto::AckStatus status, std::string error = {},
+                       std::uint64_t policyVersion = 0) {
     proto::Ack ack;
     ack.set_seq(seq);
     ack.set_status(status);
     ack.set_error(std::move(error));
+    ack.set_policy_version(policyVersion);
     return protocol::pack(proto::ACK, seq, ack);
 }
 
@@ -70,6 +75,12 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options) {
     std::unique_ptr<Server> server(
         new Server(std::move(options), std::move(store), std::move(keys)));
     YAGURA_TRY(server->loadRegistry());
+    {
+        YAGURA_ASSIGN_OR_RETURN(auto transaction, server->m_store.database().beginImmediate());
+        YAGURA_ASSIGN_OR_RETURN(const auto republished, server->m_policies->ensureDefaults());
+        YAGURA_TRY(transaction.commit());
+        (void)republished; // no agent or operator is connected yet: they learn on connecting
+    }
     return server;
 }
 
@@ -84,6 +95,8 @@ Server::Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys
     settings.sessionMax = std::chrono::hours{m_options.config.sessionMaxHours};
     settings.onlineWindow = std::chrono::seconds{3 * m_options.config.heartbeatIntervalSeconds};
     m_operators = std::make_unique<OperatorService>(m_store, m_registry, m_clock, *this, settings);
+    m_policies = std::make_unique<PolicyService>(m_store, m_clock);
+    m_correlator = std::make_unique<Correlator>(m_store, m_clock, m_options.config);
 }
 
 Server::~Server() {
@@ -188,6 +201,13 @@ Status Server::pollOnce(std::chrono::milliseconds timeout) {
         sweepOnlineStates();
         m_operators->expireSessions();
     }
+    if (m_clock.nowUnixMillis() - m_lastPruneMs >= kPruneIntervalMs) {
+        m_lastPruneMs = m_clock.nowUnixMillis();
+        if (auto pruned = pruneTelemetry(kPruneChunk); !pruned.ok())
+            spdlog::warn("retention: {}", pruned.error().message);
+        else if (*pruned == kPruneChunk)
+            m_lastPruneMs -= kPruneIntervalMs; // more to do: another chunk after this poll
+    }
     return success();
 }
 
@@ -272,6 +292,8 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
                 : 0);
         result.set_heartbeat_interval_seconds(m_options.config.heartbeatIntervalSeconds);
         result.set_server_time_unix(static_cast<std::uint64_t>(m_clock.nowUnixSeconds()));
+        if (agent.ok() && agent->has_value())
+            result.set_policy_version(static_cast<std::uint64_t>((*agent)->desiredPolicyVersion));
         return protocol::pack(proto::HELLO_RESULT, seq, result);
     }
     case proto::HEARTBEAT: {
@@ -284,9 +306,27 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
                                       static_cast<std::int64_t>(heartbeat->policy_version()));
             !status.ok())
             return fail(status.error());
-        if (!m_announcedOnline[agentId])
+        if (auto status = m_store.recordSpoolBacklog(
+                agentId, static_cast<std::int64_t>(heartbeat->spool_events()),
+                static_cast<std::int64_t>(heartbeat->spool_bytes()));
+            !status.ok())
+            return fail(status.error());
+        auto agent = m_store.agentById(agentId);
+        const std::uint64_t desired =
+            agent.ok() && agent->has_value()
+                ? static_cast<std::uint64_t>((*agent)->desiredPolicyVersion)
+                : 0;
+        if (!m_announcedOnline[agentId] || heartbeat->policy_version() != desired)
             changedAgents.push_back(agentId);
-        return ackMessage(seq, proto::ACK_OK);
+        return ackMessage(seq, proto::ACK_OK, {}, desired);
+    }
+    case proto::POLICY_REQUEST: {
+        auto bundle = m_policies->bundleFor(agentId);
+        if (!bundle.ok())
+            return fail(bundle.error());
+        if (!bundle->has_value())
+            return ackMessage(seq, proto::ACK_REJECTED, "this agent's group has no policy");
+        return protocol::pack(proto::POLICY, seq, **bundle);
     }
     case proto::INVENTORY_SNAPSHOT: {
         auto snapshot = protocol::parsePayload<proto::InventorySnapshot>(*envelope);
@@ -320,6 +360,10 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         if (!alerts.ok())
             return fail(alerts.error());
         m_changedAlerts.insert(m_changedAlerts.end(), alerts->begin(), alerts->end());
+        auto correlated = m_correlator->observe(agentId, *batch);
+        if (!correlated.ok())
+            return fail(correlated.error());
+        m_changedAlerts.insert(m_changedAlerts.end(), correlated->begin(), correlated->end());
         // Events are contact too: an agent busy sending them is online.
         if (auto agent = m_store.agentById(agentId); agent.ok() && agent->has_value())
             (void)m_store.recordContact(agentId, (*agent)->agentVersion, (*agent)->uptimeSeconds,
@@ -459,6 +503,53 @@ void Server::agentStateChanged(const AgentRecord& agent) {
 
 void Server::alertChanged(const proto::AlertSummary& alert) {
     m_operators->broadcastAlert(alert, *m_operatorSocket);
+}
+
+void Server::noticePolicy(const std::string& agentKey, std::int64_t version) {
+    const auto route = m_agentRoutes.find(agentKey);
+    if (route == m_agentRoutes.end())
+        return; // not connected: it learns the version from its next Hello or heartbeat ack
+    proto::PolicyNotice notice;
+    notice.set_version(static_cast<std::uint64_t>(version));
+    (void)m_agentSocket->send({route->second, protocol::pack(proto::POLICY_NOTICE, 0, notice)});
+}
+
+void Server::policyChanged(const proto::PolicyRecord& policy) {
+    for (const auto& [key, route] : m_agentRoutes) {
+        const auto entry = m_registry.find(key);
+        if (!entry || entry->state != AgentState::Accepted)
+            continue;
+        auto agent = m_store.agentById(entry->id);
+        if (agent.ok() && agent->has_value() && (*agent)->group == policy.group())
+            noticePolicy(key, static_cast<std::int64_t>(policy.version()));
+    }
+    m_operators->broadcastPolicy(policy, *m_operatorSocket);
+}
+
+void Server::agentsRegrouped(const std::vector<std::int64_t>& agentIds) {
+    for (std::int64_t id : agentIds) {
+        auto agent = m_store.agentById(id);
+        if (agent.ok() && agent->has_value()) {
+            noticePolicy((*agent)->publicKey, (*agent)->desiredPolicyVersion);
+            agentChanged(id);
+        }
+    }
+}
+
+Result<std::int64_t> Server::pruneTelemetry(std::int64_t maxEvents) {
+    YAGURA_ASSIGN_OR_RETURN(const auto retention, m_store.retentionByGroup());
+    std::int64_t pruned = 0;
+    for (const auto& [group, days] : retention) {
+        if (days <= 0 || pruned >= maxEvents)
+            continue;
+        const std::int64_t cutoffMs = m_clock.nowUnixMillis() - days * 86'400'000LL;
+        YAGURA_ASSIGN_OR_RETURN(auto transaction, m_store.database().beginImmediate());
+        YAGURA_ASSIGN_OR_RETURN(const auto count,
+                                m_store.pruneEvents(group, cutoffMs, maxEvents - pruned));
+        YAGURA_TRY(transaction.commit());
+        pruned += count;
+    }
+    return pruned;
 }
 
 void Server::sweepOnlineStates() {

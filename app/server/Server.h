@@ -6,6 +6,8 @@
 #include "net/ZapHandler.h"
 #include "net/Zmq.h"
 #include "server/AgentRegistry.h"
+#include "server/Correlator.h"
+#include "server/PolicyService.h"
 #include "server/RateLimiter.h"
 #include "server/Site.h"
 #include "server/SiteStore.h"
@@ -24,7 +26,7 @@ struct ServerOptions {
     const Clock* clock = &SystemClock::instance();
     std::int64_t agentMaxMessageBytes = 16 << 20;
     std::int64_t enrolMaxMessageBytes = 64 << 10;
-    std::int64_t operatorMaxMessageBytes = 1 << 20;
+    std::int64_t operatorMaxMessageBytes = 4 << 20; // a rule import chunk is up to ~1.5 MiB
     int ioThreads = 1;
     int maxSockets = 1024;
 };
@@ -53,11 +55,20 @@ public:
     const crypto::CurvePublicKey& publicKey() const { return m_keys.publicKey(); }
     net::ZapHandler& zap() { return *m_zap; }
     SiteStore& store() { return m_store; }
+    PolicyService& policies() { return *m_policies; }
 
     // Called by the operator service after it changed an agent.
     void agentChanged(std::int64_t agentId);
     void agentStateChanged(const AgentRecord& agent);
     void alertChanged(const proto::AlertSummary& alert);
+    // After a new policy version: connected agents of the group are told to fetch it, and
+    // operators' views refresh.
+    void policyChanged(const proto::PolicyRecord& policy);
+    // After agents moved between groups: each is told its (other) policy.
+    void agentsRegrouped(const std::vector<std::int64_t>& agentIds);
+    // Deletes telemetry past its group's retention, a bounded chunk per call; returns how many
+    // events went (so a caller can tell when it has caught up).
+    Result<std::int64_t> pruneTelemetry(std::int64_t maxEvents);
 
 private:
     Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys);
@@ -69,6 +80,7 @@ private:
     std::string handleAgentMessage(const net::ReceivedMessage& message, bool& failed,
                                    std::vector<std::int64_t>& changedAgents);
     void sweepOnlineStates();
+    void noticePolicy(const std::string& agentKey, std::int64_t version);
 
     ServerOptions m_options;
     const Clock& m_clock;
@@ -83,6 +95,9 @@ private:
     std::optional<net::Socket> m_enrolSocket;
     std::optional<net::Socket> m_operatorSocket;
     std::unique_ptr<OperatorService> m_operators;
+    std::unique_ptr<PolicyService> m_policies;
+    std::unique_ptr<Correlator> m_correlator;
+    std::int64_t m_lastPruneMs = 0;
     RuntimeEndpoints m_endpoints;
     // Last routing id per agent key: lets the server tell a revoked agent at once.
     std::unordered_map<std::string, std::string> m_agentRoutes;

@@ -60,6 +60,20 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
         config.enrolBurstTotal = value.value("enrol_burst_total", config.enrolBurstTotal);
         config.enrolPerSecondTotal =
             value.value("enrol_per_second_total", config.enrolPerSecondTotal);
+        config.correlationHashHosts =
+            value.value("correlation_hash_hosts", config.correlationHashHosts);
+        config.correlationHashWindowMinutes =
+            value.value("correlation_hash_window_minutes", config.correlationHashWindowMinutes);
+        config.correlationHashNewHours =
+            value.value("correlation_hash_new_hours", config.correlationHashNewHours);
+        config.correlationLearningHours =
+            value.value("correlation_learning_hours", config.correlationLearningHours);
+        config.correlationFailedLogins =
+            value.value("correlation_failed_logins", config.correlationFailedLogins);
+        config.correlationFailedLoginHosts =
+            value.value("correlation_failed_login_hosts", config.correlationFailedLoginHosts);
+        config.correlationFailedLoginWindowMinutes = value.value(
+            "correlation_failed_login_window_minutes", config.correlationFailedLoginWindowMinutes);
     } catch (const json::exception& error) {
         return makeError(ErrorCode::Corrupt, layout.config().string() +
                                                  " has a value of the wrong type: " + error.what());
@@ -67,6 +81,12 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
     if (config.heartbeatIntervalSeconds < 1 || config.heartbeatIntervalSeconds > 3600)
         return makeError(ErrorCode::InvalidArgument,
                          "heartbeat_interval_seconds must be between 1 and 3600");
+    if (config.correlationHashHosts < 2 || config.correlationFailedLoginHosts < 1 ||
+        config.correlationFailedLogins < 2 || config.correlationHashWindowMinutes < 1 ||
+        config.correlationFailedLoginWindowMinutes < 1)
+        return makeError(ErrorCode::InvalidArgument,
+                         "correlation thresholds: at least 2 hosts for hashes, 2 failed logins, "
+                         "1 host and 1-minute windows");
     return config;
 }
 
@@ -82,6 +102,13 @@ Status saveServerConfig(const SiteLayout& layout, const ServerConfig& config) {
         {"enrol_per_minute_per_peer", config.enrolPerMinutePerPeer},
         {"enrol_burst_total", config.enrolBurstTotal},
         {"enrol_per_second_total", config.enrolPerSecondTotal},
+        {"correlation_hash_hosts", config.correlationHashHosts},
+        {"correlation_hash_window_minutes", config.correlationHashWindowMinutes},
+        {"correlation_hash_new_hours", config.correlationHashNewHours},
+        {"correlation_learning_hours", config.correlationLearningHours},
+        {"correlation_failed_logins", config.correlationFailedLogins},
+        {"correlation_failed_login_hosts", config.correlationFailedLoginHosts},
+        {"correlation_failed_login_window_minutes", config.correlationFailedLoginWindowMinutes},
     };
     return files::writeFileAtomic(layout.config(), value.dump(2) + "\n", 0600);
 }

@@ -42,6 +42,17 @@ struct ServerConfig {
     // And over all peers together.
     std::uint32_t enrolBurstTotal = 100;
     std::uint32_t enrolPerSecondTotal = 20;
+    // Cross-host correlation (docs/decisions.md): an executable new to the site run on
+    // `hash_hosts` hosts within `hash_window_minutes`; `failed_logins` failed logins from one
+    // source on `failed_login_hosts` hosts within `failed_login_window_minutes`. No new-hash
+    // alert during the first `learning_hours` of the site's telemetry.
+    std::uint32_t correlationHashHosts = 3;
+    std::uint32_t correlationHashWindowMinutes = 60;
+    std::uint32_t correlationHashNewHours = 24;
+    std::uint32_t correlationLearningHours = 24;
+    std::uint32_t correlationFailedLogins = 10;
+    std::uint32_t correlationFailedLoginHosts = 3;
+    std::uint32_t correlationFailedLoginWindowMinutes = 10;
 };
 
 Result<ServerConfig> loadServerConfig(const SiteLayout& layout);

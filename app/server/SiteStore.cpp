@@ -13,7 +13,9 @@ namespace {
 constexpr const char* kAgentColumns =
     "id, public_key, state, hostname, machine_id, os, group_name, agent_version, enrolled_at, "
     "last_seen, uptime_seconds, policy_version, inventory_generation, inventory_updated_at, "
-    "addresses";
+    "addresses, spool_events, spool_bytes, "
+    "(SELECT max(version) FROM policies WHERE policies.group_name = agents.group_name), "
+    "(SELECT total(count) FROM event_losses WHERE event_losses.agent_id = agents.id)";
 
 AgentRecord readAgent(const store::Statement& row) {
     AgentRecord agent;
@@ -32,6 +34,10 @@ AgentRecord readAgent(const store::Statement& row) {
     agent.inventoryGeneration = row.int64(12);
     agent.inventoryUpdatedAt = row.int64(13);
     agent.addresses = row.text(14);
+    agent.spoolEvents = row.int64(15);
+    agent.spoolBytes = row.int64(16);
+    agent.desiredPolicyVersion = row.isNull(17) ? 0 : row.int64(17);
+    agent.lostEvents = row.int64(18);
     return agent;
 }
 
@@ -64,15 +70,6 @@ std::string sortColumn(proto::AgentSortKey key) {
     }
 }
 
-std::string likeEscape(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\')
-            out.push_back('\\');
-        out.push_back(c);
-    }
-    return out;
-}
 } // namespace
 
 std::string_view agentStateName(AgentState state) {
@@ -160,6 +157,8 @@ Result<std::optional<AgentRecord>> SiteStore::agentByKey(const std::string& publ
 }
 
 Result<std::int64_t> SiteStore::insertAgent(const AgentRecord& agent, const std::string& tokenId) {
+    const std::string group = agent.group.empty() ? std::string(kDefaultGroup) : agent.group;
+    YAGURA_TRY(ensureGroup(group));
     YAGURA_ASSIGN_OR_RETURN(
         auto insert,
         m_db.prepare("INSERT INTO agents (public_key, state, hostname, machine_id, os, group_name, "
@@ -171,7 +170,7 @@ Result<std::int64_t> SiteStore::insertAgent(const AgentRecord& agent, const std:
         .bind(3, agent.hostname)
         .bind(4, agent.machineId)
         .bind(5, agent.os)
-        .bind(6, agent.group)
+        .bind(6, group)
         .bind(7, agent.agentVersion)
         .bind(8, tokenId)
         .bind(9, now)
@@ -185,6 +184,14 @@ Status SiteStore::setAgentState(std::int64_t id, AgentState state) {
         auto update,
         m_db.prepare("UPDATE agents SET state = ?, state_changed_at = ? WHERE id = ?"));
     update.bind(1, agentStateName(state)).bind(2, m_clock.nowUnixSeconds()).bind(3, id);
+    return update.run();
+}
+
+Status SiteStore::recordSpoolBacklog(std::int64_t id, std::int64_t events, std::int64_t bytes) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto update,
+        m_db.prepare("UPDATE agents SET spool_events = ?, spool_bytes = ? WHERE id = ?"));
+    update.bind(1, events).bind(2, bytes).bind(3, id);
     return update.run();
 }
 
@@ -211,6 +218,17 @@ Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion
                                          "agent_id = ? AND hour_unix = ?"));
     checkin.bind(1, id).bind(2, now - now % 3600);
     return checkin.run();
+}
+
+Result<std::vector<AgentRecord>> SiteStore::backlogAgents(int limit) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto query,
+        m_db.prepare(std::string("SELECT ") + kAgentColumns +
+                     " FROM agents WHERE state = 'accepted' AND (spool_events > 0 OR EXISTS "
+                     "(SELECT 1 FROM event_losses WHERE event_losses.agent_id = agents.id)) "
+                     "ORDER BY spool_events DESC, id LIMIT ?"));
+    query.bind(1, limit);
+    return readAgents(query);
 }
 
 Result<std::pair<std::vector<AgentRecord>, std::uint32_t>>
@@ -254,7 +272,7 @@ SiteStore::queryAgents(const AgentQuery& query) {
         replaceAll(":online", "?3");
         return sql;
     };
-    const std::string pattern = "%" + likeEscape(query.search) + "%";
+    const std::string pattern = "%" + text::escapeLike(query.search) + "%";
 
     YAGURA_ASSIGN_OR_RETURN(auto count,
                             m_db.prepare(positional("SELECT count(*) FROM agents " + where)));
@@ -409,7 +427,8 @@ Result<std::vector<std::int64_t>> SiteStore::storeEvents(std::int64_t agentId,
         // Only a first delivery counts: a resent alert event must not bump its alert again.
         if (m_db.changes() == 1 && event.category() == "alert") {
             YAGURA_ASSIGN_OR_RETURN(const std::int64_t alertId, recordAlert(agentId, event));
-            alerts.push_back(alertId);
+            if (alertId != 0)
+                alerts.push_back(alertId);
         }
     }
     YAGURA_ASSIGN_OR_RETURN(auto loss,
@@ -439,7 +458,7 @@ std::string fieldValue(const proto::TelemetryEvent& event, std::string_view name
 
 constexpr const char* kAlertColumns =
     "alerts.id, alerts.agent_id, agents.hostname, rule_id, rule_title, level, tags, image, "
-    "first_seen_ms, alerts.last_seen_ms, count, status, assignee, last_event_seq";
+    "first_seen_ms, alerts.last_seen_ms, count, status, assignee, last_event_seq, detail";
 
 proto::AlertSummary readAlert(const store::Statement& row) {
     proto::AlertSummary alert;
@@ -460,15 +479,20 @@ proto::AlertSummary readAlert(const store::Statement& row) {
     alert.set_status(row.text(11));
     alert.set_assignee(row.text(12));
     alert.set_last_event_seq(static_cast<std::uint64_t>(row.int64(13)));
+    alert.set_detail(row.text(14));
     return alert;
 }
 } // namespace
 
 Result<std::int64_t> SiteStore::recordAlert(std::int64_t agentId,
-                                            const proto::TelemetryEvent& event) {
+                                            const proto::TelemetryEvent& event,
+                                            const std::string& detail) {
     const std::string ruleId = fieldValue(event, "RuleId");
     const std::string image = fieldValue(event, "Image");
     const auto time = static_cast<std::int64_t>(event.time_unix_ms());
+    YAGURA_ASSIGN_OR_RETURN(const auto suppressedBy, applyException(agentId, ruleId, image));
+    if (suppressedBy)
+        return 0;
     YAGURA_ASSIGN_OR_RETURN(auto open,
                             m_db.prepare("SELECT id FROM alerts WHERE agent_id = ? AND rule_id = ? "
                                          "AND image = ? AND status IN ('new', 'acknowledged', "
@@ -478,17 +502,23 @@ Result<std::int64_t> SiteStore::recordAlert(std::int64_t agentId,
     if (grouped) {
         const std::int64_t id = open.int64(0);
         YAGURA_ASSIGN_OR_RETURN(
-            auto bump, m_db.prepare("UPDATE alerts SET count = count + 1, last_seen_ms = "
-                                    "max(last_seen_ms, ?), last_event_seq = ? WHERE id = ?"));
-        bump.bind(1, time).bind(2, static_cast<std::int64_t>(event.seq())).bind(3, id);
+            auto bump,
+            m_db.prepare(
+                "UPDATE alerts SET count = count + 1, last_seen_ms = max(last_seen_ms, ?), "
+                "last_event_seq = ?, detail = CASE WHEN ?4 = '' THEN detail ELSE ?4 END "
+                "WHERE id = ?3"));
+        bump.bind(1, time)
+            .bind(2, static_cast<std::int64_t>(event.seq()))
+            .bind(3, id)
+            .bind(4, detail);
         YAGURA_TRY(bump.run());
         return id;
     }
     YAGURA_ASSIGN_OR_RETURN(
         auto insert,
         m_db.prepare("INSERT INTO alerts (agent_id, rule_id, rule_title, level, tags, image, "
-                     "first_seen_ms, last_seen_ms, count, last_event_seq) VALUES "
-                     "(?, ?, ?, ?, ?, ?, ?, ?, 1, ?)"));
+                     "first_seen_ms, last_seen_ms, count, last_event_seq, detail) VALUES "
+                     "(?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"));
     insert.bind(1, agentId)
         .bind(2, ruleId)
         .bind(3, fieldValue(event, "RuleTitle"))
@@ -497,7 +527,8 @@ Result<std::int64_t> SiteStore::recordAlert(std::int64_t agentId,
         .bind(6, image)
         .bind(7, time)
         .bind(8, time)
-        .bind(9, static_cast<std::int64_t>(event.seq()));
+        .bind(9, static_cast<std::int64_t>(event.seq()))
+        .bind(10, detail);
     YAGURA_TRY(insert.run());
     return m_db.lastInsertRowId();
 }

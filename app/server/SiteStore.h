@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace yagura::server {
@@ -34,6 +35,39 @@ struct AgentRecord {
     std::int64_t inventoryGeneration = 0;
     std::int64_t inventoryUpdatedAt = 0;
     std::string addresses;
+    std::int64_t spoolEvents = 0;
+    std::int64_t spoolBytes = 0;
+    std::int64_t desiredPolicyVersion = 0; // the current policy of the agent's group
+    std::int64_t lostEvents = 0;
+};
+
+// Agents enrolled without a group join this one.
+inline constexpr std::string_view kDefaultGroup = "default";
+
+struct GroupRecord {
+    std::string name;
+    std::string description;
+    std::uint32_t agents = 0;
+    std::int64_t policyVersion = 0;
+    std::uint32_t agentsApplied = 0;
+};
+
+struct RuleRow {
+    std::string pack;
+    std::string file;
+    std::string ruleId;
+    std::string title;
+    std::string level;
+    std::string product, category, service;
+    std::string tags;   // comma-separated
+    std::string status; // loaded | unsupported | duplicate
+    std::string reason;
+    bool enabled = true;
+    std::string yaml;
+};
+
+struct ExceptionMatch {
+    std::int64_t id = 0;
 };
 
 struct TokenRecord {
@@ -102,6 +136,66 @@ public:
     Status recordContact(std::int64_t id, const std::string& agentVersion,
                          std::int64_t uptimeSeconds, std::int64_t policyVersion);
     Result<std::pair<std::vector<AgentRecord>, std::uint32_t>> queryAgents(const AgentQuery& query);
+    Status recordSpoolBacklog(std::int64_t id, std::int64_t events, std::int64_t bytes);
+
+    // Groups and policies (SiteStorePolicy.cpp)
+    Status ensureGroup(const std::string& name);
+    Result<bool> groupExists(const std::string& name);
+    Status createGroup(const std::string& name, const std::string& description);
+    Result<std::vector<GroupRecord>> groups();
+    Status moveAgent(std::int64_t agentId, const std::string& group);
+    // The group's policy at `version`, or its current one when `version` is 0.
+    Result<std::optional<proto::PolicyRecord>> policy(const std::string& group,
+                                                      std::int64_t version = 0);
+    Result<std::optional<proto::PolicyRecord>> policyByVersion(std::int64_t version);
+    Result<std::vector<proto::PolicyRecord>> policyHistory(const std::string& group);
+    Result<std::int64_t> insertPolicy(const std::string& group, const proto::PolicySpec& spec,
+                                      const std::string& createdBy, const std::string& comment);
+    // Every enabled, loaded rule of the spec's packs that an agent on `product` can run.
+    Result<std::vector<proto::PolicyRule>> policyRules(const proto::PolicySpec& spec,
+                                                       const std::string& product);
+    Result<std::vector<std::pair<std::string, std::int64_t>>> retentionByGroup();
+    // Deletes up to `limit` telemetry events of the group's agents older than `cutoffMs`
+    // (alert events stay while their alert exists); returns how many went.
+    Result<std::int64_t> pruneEvents(const std::string& group, std::int64_t cutoffMs,
+                                     std::int64_t limit);
+
+    // Rule packs
+    Status beginRulePack(const std::string& name, const std::string& description,
+                         const std::string& source, bool builtin, const std::string& actor);
+    Status insertRule(const RuleRow& rule);
+    Status finishRulePack(const std::string& staging, const std::string& name);
+    Result<std::vector<proto::RulePackSummary>> rulePacks();
+    Result<std::optional<proto::RulePackSummary>> rulePack(const std::string& name);
+    // (file, rule id) of the pack's disabled rules, so a re-import keeps them disabled.
+    Result<std::vector<std::pair<std::string, std::string>>> disabledRules(const std::string& pack);
+    Result<std::pair<std::vector<proto::RuleSummary>, std::uint32_t>>
+    listRules(const proto::ListRulesRequest& request, std::uint32_t limit);
+    Result<std::optional<std::pair<proto::RuleSummary, std::string>>> rule(const std::string& pack,
+                                                                           const std::string& file);
+    Result<std::uint32_t> setRulesEnabled(const proto::SetRulesEnabledRequest& request);
+    Result<std::optional<std::string>> ruleIdExists(const std::string& ruleId,
+                                                    const std::string& exceptPack);
+
+    // Exceptions
+    Result<std::int64_t> insertException(const proto::ExceptionRecord& exception);
+    Result<std::vector<proto::ExceptionRecord>> exceptions(bool includeInactive);
+    Result<std::optional<proto::ExceptionRecord>> exceptionById(std::int64_t id);
+    Status revokeException(std::int64_t id);
+    // The active exception that suppresses this alert, if any (and counts the hit).
+    Result<std::optional<std::int64_t>>
+    applyException(std::int64_t agentId, const std::string& ruleId, const std::string& image);
+
+    // Correlation
+    // Records that `agentId` ran the executable; returns (first sighting at the site in ms,
+    // agents that have run it since `sinceMs`).
+    Result<std::pair<std::int64_t, std::vector<std::int64_t>>>
+    recordHashSighting(const std::string& sha256, std::int64_t agentId, std::int64_t timeMs,
+                       std::int64_t sinceMs);
+    Result<std::int64_t> firstTelemetryMs();
+    // An alert raised by the server itself (correlation); grouped like the agents' alerts.
+    Result<std::int64_t> recordServerAlert(std::int64_t agentId, const proto::TelemetryEvent& alert,
+                                           const std::string& detail);
 
     // Inventory
     Status replaceInventory(std::int64_t agentId, const proto::InventorySnapshot& snapshot);
@@ -139,13 +233,23 @@ public:
 
     // Dashboard
     Result<DashboardCounts> dashboardCounts(std::int64_t onlineSince);
+    // (hour, level, count) of alerts last seen at or after `sinceMs`.
+    Result<std::vector<std::tuple<std::int64_t, std::string, std::uint32_t>>>
+    alertsByHour(std::int64_t sinceMs);
+    // Open alerts by rule title (byHost false) or host name (byHost true), largest first.
+    Result<std::vector<std::pair<std::string, std::uint32_t>>> topOpenAlerts(bool byHost,
+                                                                             int limit);
+    // Agents with a spool backlog or losses, the largest first.
+    Result<std::vector<AgentRecord>> backlogAgents(int limit);
 
     // Audit
     Status audit(const AuditRecord& record) { return AuditLog::append(m_db, m_clock, record); }
 
 private:
     Status updateHostSummary(std::int64_t agentId);
-    Result<std::int64_t> recordAlert(std::int64_t agentId, const proto::TelemetryEvent& event);
+    // 0 when an exception suppressed the alert.
+    Result<std::int64_t> recordAlert(std::int64_t agentId, const proto::TelemetryEvent& event,
+                                     const std::string& detail = {});
 
     store::Database m_db;
     const Clock& m_clock;

@@ -18,6 +18,11 @@ Result<std::string> fromBase64Url(std::string_view text);
 std::string_view trim(std::string_view text);
 std::vector<std::string_view> split(std::string_view text, char separator);
 bool startsWith(std::string_view text, std::string_view prefix);
+// For SQL LIKE with a backslash as ESCAPE: the text's own %, _ and backslashes match only
+// themselves.
+std::string escapeLike(std::string_view text);
+// ASCII lower case; other bytes unchanged.
+std::string toLower(std::string_view text);
 
 // "90s", "15m", "24h", "7d", "2w": a positive duration, as operators write them.
 Result<std::chrono::seconds> parseDuration(std::string_view text);

@@ -214,6 +214,9 @@ Statement& Statement::bind(int index, std::int64_t value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
+    // A default string_view has no data pointer, which SQLite would bind as NULL, not ''.
+    if (text.data() == nullptr)
+        text = "";
     if (const int rc = sqlite3_bind_text64(m_statement, index, text.data(), text.size(),
                                            SQLITE_TRANSIENT, SQLITE_UTF8);
         rc != SQLITE_OK)

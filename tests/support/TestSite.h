@@ -3,10 +3,12 @@
 // An in-process site for tests: a real server (real SQLCipher store, real CURVE endpoints on
 // loopback wildcard ports, real ZAP) on its own thread, driven by a ManualClock.
 
+#include "client/OperatorClient.h"
 #include "common/Clock.h"
 #include "common/Files.h"
 #include "crypto/CurveKeys.h"
 #include "crypto/EnrolmentToken.h"
+#include "crypto/PasswordHash.h"
 #include "net/Zmq.h"
 #include "proto/Envelope.h"
 #include "proto/InventoryItems.h"
@@ -16,6 +18,7 @@
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -26,7 +29,8 @@ inline const char* kAdminPassword = "correct horse battery staple";
 class TestSite {
 public:
     // `enrolBurst` raises the per-peer enrolment limit for tests that enrol many agents.
-    explicit TestSite(std::int64_t agentMaxMessageBytes = 16 << 20, std::uint32_t enrolBurst = 10) {
+    explicit TestSite(std::int64_t agentMaxMessageBytes = 16 << 20, std::uint32_t enrolBurst = 10,
+                      const std::function<void(server::ServerConfig&)>& configure = {}) {
         m_layout.dataDir = std::filesystem::path(m_dir.path().toStdString()) / "site";
         const auto passwordFile = std::filesystem::path(m_dir.path().toStdString()) / "admin.pw";
         (void)files::writeFileAtomic(passwordFile, kAdminPassword, 0600);
@@ -46,6 +50,8 @@ public:
         options.config.enrolBurstTotal = std::max<std::uint32_t>(100, enrolBurst);
         options.clock = &m_clock;
         options.agentMaxMessageBytes = agentMaxMessageBytes;
+        if (configure)
+            configure(options.config);
         auto created = server::Server::create(options);
         if (!created.ok())
             qFatal("Server::create failed: %s", created.error().message.c_str());
@@ -121,6 +127,48 @@ public:
         if (!envelope.ok() || !result.ParseFromString(envelope->payload()) || !result.ok())
             return 0;
         return result.agent_id();
+    }
+
+    // Enrols (auto-accepted) over the real endpoint; returns the agent id and its key pair.
+    std::pair<std::int64_t, crypto::CurveKeyPair> enrolKeys(net::Context& context,
+                                                            const std::string& hostname) {
+        const auto token =
+            crypto::decodeEnrolmentToken(createToken(true), SystemClock::instance()).value();
+        auto keys = crypto::CurveKeyPair::generate().value();
+        net::CurveClientOptions options;
+        options.clientKeys = &keys;
+        options.serverKey = serverKey();
+        auto socket = net::Socket::curveDealer(context, options);
+        (void)socket->connect(endpoints().enrol.front());
+        proto::Enrol enrol;
+        enrol.set_token_id(token.token_id());
+        enrol.set_token_secret(token.secret());
+        enrol.set_hostname(hostname);
+        (void)socket->send({protocol::pack(proto::ENROL, 1, enrol)});
+        auto reply = socket->receive(std::chrono::milliseconds{5000});
+        proto::EnrolResult result;
+        if (reply.ok() && *reply)
+            if (auto envelope = protocol::unpack((*reply)->frames.back()); envelope.ok())
+                (void)result.ParseFromString(envelope->payload());
+        return {static_cast<std::int64_t>(result.agent_id()), std::move(keys)};
+    }
+
+    // A logged-in operator client (users other than admin: see addUser).
+    std::unique_ptr<client::OperatorClient> operatorClient(const std::string& user = "admin") {
+        auto client =
+            client::OperatorClient::create({endpoints().operatorApi.front(), serverKey()}).value();
+        const std::string password = user == "admin" ? kAdminPassword : "password-" + user;
+        if (!client->login(user, password).ok())
+            qFatal("login as %s failed", user.c_str());
+        return client;
+    }
+
+    // A user whose password is "password-<name>", with cheap hashing for tests.
+    void addUser(const std::string& name, server::Role role) {
+        auto store = openStore();
+        auto hash = crypto::hashPassword("password-" + name, crypto::ScryptParameters{10, 8, 1});
+        if (!store.insertUser({name, role, *hash, false}).ok())
+            qFatal("cannot add user %s", name.c_str());
     }
 
 private:
