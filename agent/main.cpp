@@ -3,6 +3,9 @@
 #include "agent/Enrolment.h"
 #include "agent/StateDir.h"
 #include "agent/collectors/AuthLogCollector.h"
+#include "agent/collectors/FileMonitor.h"
+#include "agent/collectors/FileTelemetry.h"
+#include "agent/collectors/JournalAuthCollector.h"
 #include "agent/collectors/NetworkCollector.h"
 #include "agent/collectors/NetworkTelemetry.h"
 #include "agent/collectors/ProcessCollector.h"
@@ -169,26 +172,51 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         for (const auto& [file, reason] : report.problems)
             spdlog::debug("rule {} not loaded: {}", file, reason);
     }
+    // Files: integrity monitoring of the policy's paths and the ransomware heuristic (fanotify).
+    FileMonitor files;
+    bool monitoringFiles = false;
+    if (auto started = files.start(FileMonitorConfig{}); started.ok())
+        monitoringFiles = true;
+    else
+        spdlog::warn("{}", started.error().message);
     // The last policy from the server runs before the server is reached (offline start).
-    AgentPolicy policy(stateDir.root(), detector, &*spool);
+    AgentPolicy policy(stateDir.root(), detector, &*spool,
+                       [&files, &monitoringFiles](const proto::PolicySpec& spec) -> Status {
+                           if (!monitoringFiles)
+                               return success();
+                           return files.reconfigure(fileMonitorConfig(spec));
+                       });
     if (auto stored = policy.applyStored(); !stored.ok())
         spdlog::warn("stored policy not applied: {}", stored.error().message);
     config.policyVersion = policy.version();
     config.applyPolicy = [&policy](const proto::PolicyBundle& bundle) {
         return policy.apply(bundle);
     };
-    // Authentication: the auth log where one is written (no journal reader yet).
+    // Authentication: the systemd journal where journald runs, else the auth log.
+    std::optional<JournalAuthCollector> journalAuth;
     std::optional<AuthLogCollector> authLog;
-    if (auto path = AuthLogCollector::defaultPath()) {
-        authLog.emplace(*path);
-        if (auto started = authLog->startAtEnd(); !started.ok()) {
-            spdlog::warn("{}", started.error().message);
-            authLog.reset();
+    if (JournalAuthCollector::systemJournalAvailable()) {
+        journalAuth.emplace(JournalSource::system());
+        if (auto started = journalAuth->startAtEnd(); started.ok()) {
+            spdlog::info("authentication events: reading the systemd journal");
+        } else {
+            spdlog::warn("{}; reading the auth log instead", started.error().message);
+            journalAuth.reset();
         }
-    } else {
-        spdlog::warn("authentication events not collected: no /var/log/auth.log or "
-                     "/var/log/secure on this host");
     }
+    if (!journalAuth) {
+        if (auto path = AuthLogCollector::defaultPath()) {
+            authLog.emplace(*path);
+            if (auto started = authLog->startAtEnd(); !started.ok()) {
+                spdlog::warn("{}", started.error().message);
+                authLog.reset();
+            }
+        } else {
+            spdlog::warn("authentication events not collected: no systemd journal and no "
+                         "/var/log/auth.log or /var/log/secure on this host");
+        }
+    }
+    std::string lastAuthError; // a failing journal is reported once, not every round
     // Network connections: a sock_diag snapshot diff once a second, plus the kernel's TCP
     // destroy notifications for connections shorter than that.
     NetworkCollector network;
@@ -225,14 +253,34 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     std::int64_t lastStateCheck = SystemClock::instance().nowUnixSeconds();
     const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
     while (!g_stopRequested) {
-        if (authLog) {
-            if (auto facts = authLog->poll(); facts.ok() && !facts->empty()) {
+        if (journalAuth || authLog) {
+            auto facts = journalAuth ? journalAuth->poll() : authLog->poll();
+            if (!facts.ok()) {
+                if (facts.error().message != lastAuthError)
+                    spdlog::warn("{}", facts.error().message);
+                lastAuthError = facts.error().message;
+            } else if (lastAuthError.clear(); !facts->empty()) {
                 std::vector<proto::TelemetryEvent> events;
                 const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
                 for (const auto& fact : *facts) {
                     auto telemetry = authTelemetry(fact, nowMs);
                     for (auto& alert : detector.evaluateLog(fact.program, telemetry, nowMs))
                         events.push_back(std::move(alert));
+                    events.push_back(std::move(telemetry));
+                }
+                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
+                    spdlog::error("cannot spool events: {}", stored.error().message);
+            }
+        }
+        if (monitoringFiles) {
+            if (auto activities = files.drain(); !activities.empty()) {
+                std::vector<proto::TelemetryEvent> events;
+                const std::int64_t nowMs = SystemClock::instance().nowUnixMillis();
+                for (const auto& activity : activities) {
+                    auto telemetry = fileTelemetry(activity);
+                    if (telemetry.category() != "alert")
+                        for (auto& alert : detector.evaluateTelemetry(telemetry, nowMs))
+                            events.push_back(std::move(alert));
                     events.push_back(std::move(telemetry));
                 }
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())

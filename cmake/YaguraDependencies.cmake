@@ -8,6 +8,7 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(yaml-cpp 0.7 REQUIRED)
 find_package(CLI11 CONFIG QUIET)
 pkg_check_modules(ZMQ REQUIRED IMPORTED_TARGET libzmq>=4.3)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 # SQLCipher is linked statically: a plain libsqlite3 loaded into the same process (Qt's SQL
 # plugin, for one) would otherwise win symbol resolution and silently open stores in plaintext.

@@ -85,22 +85,29 @@ const char* kindName(AuthEvent::Kind kind) {
 }
 } // namespace
 
-std::optional<AuthEvent> parseAuthLine(const std::string& line) {
-    std::smatch prefix;
-    if (!std::regex_match(line, prefix, prefixPattern()))
+std::optional<std::string> authProgram(std::string_view name) {
+    // OpenSSH 9.8 and later log from sshd-session (and, from 10.0, sshd-auth) instead of
+    // sshd; rules and telemetry know the service as sshd.
+    if (name == "sshd" || name == "sshd-session" || name == "sshd-auth")
+        return std::string("sshd");
+    if (name == "sudo" || name == "su" || name == "login")
+        return std::string(name);
+    return std::nullopt;
+}
+
+std::optional<AuthEvent> parseAuthMessage(const std::string& program, const std::string& message) {
+    auto service = authProgram(program);
+    if (!service)
         return std::nullopt;
-    const std::string program = prefix[1].str();
-    if (program != "sshd" && program != "sudo" && program != "su" && program != "login")
-        return std::nullopt;
-    const std::string message = prefix[2].str();
+    AuthEvent event;
+    event.kind = AuthEvent::Kind::Other;
+    event.program = std::move(*service);
+    event.line = message;
     for (const auto& pattern : patterns()) {
         std::smatch match;
         if (!std::regex_search(message, match, pattern.expression))
             continue;
-        AuthEvent event;
         event.kind = pattern.kind;
-        event.program = program;
-        event.line = line;
         if (pattern.user)
             event.user = match[pattern.user].str();
         if (pattern.sourceIp)
@@ -109,13 +116,19 @@ std::optional<AuthEvent> parseAuthLine(const std::string& line) {
             event.targetUser = match[pattern.targetUser].str();
         if (pattern.command)
             event.command = match[pattern.command].str();
-        return event;
+        break;
     }
-    AuthEvent other;
-    other.kind = AuthEvent::Kind::Other;
-    other.program = program;
-    other.line = line;
-    return other;
+    return event;
+}
+
+std::optional<AuthEvent> parseAuthLine(const std::string& line) {
+    std::smatch prefix;
+    if (!std::regex_match(line, prefix, prefixPattern()))
+        return std::nullopt;
+    auto event = parseAuthMessage(prefix[1].str(), prefix[2].str());
+    if (event)
+        event->line = line;
+    return event;
 }
 
 proto::TelemetryEvent authTelemetry(const AuthEvent& event, std::int64_t nowUnixMs) {

@@ -7,11 +7,12 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yagura::agent {
 
-// One authentication fact read from a syslog line.
+// One authentication fact read from a syslog line or a journal entry.
 struct AuthEvent {
     // Other: a line of sshd, sudo, su or login that is not an authentication fact; kept for
     // Sigma's keyword rules on those services (e.g. sshd protocol errors).
@@ -24,6 +25,16 @@ struct AuthEvent {
     std::string command;    // sudo: the command run
     std::string line;       // the raw log line (Sigma keyword rules search it)
 };
+
+// The service name of an authentication program as rules know it: sshd (also for OpenSSH's
+// sshd-session and sshd-auth), sudo, su, login; nothing for any other program.
+std::optional<std::string> authProgram(std::string_view name);
+
+// Parses the message of one log entry of `program` (a syslog tag or a journal
+// SYSLOG_IDENTIFIER); nothing when the program is not one of the authentication programs, an
+// event of kind Other when it is but the message is no authentication fact. The event's `line`
+// is the message; callers that have the whole log line replace it.
+std::optional<AuthEvent> parseAuthMessage(const std::string& program, const std::string& message);
 
 // Parses one line of /var/log/auth.log (Debian) or /var/log/secure (RHEL) in the classic
 // syslog format or the RFC 3339 one; nothing for lines that are not authentication facts.

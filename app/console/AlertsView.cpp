@@ -1,5 +1,7 @@
 #include "AlertsView.h"
 
+#include "ExceptionDialog.h"
+
 #include "StatusStyle.h"
 
 #include <QApplication>
@@ -17,6 +19,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
@@ -191,6 +194,7 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
     connect(m_falsePositive, &QPushButton::clicked, this,
             [this] { triage(QStringLiteral("false_positive"), true); });
     connect(m_assignMe, &QPushButton::clicked, this, &AlertsView::assignToMe);
+    connect(m_exception, &QPushButton::clicked, this, &AlertsView::createException);
     auto* copy = new QShortcut(QKeySequence::Copy, m_table);
     copy->setContext(Qt::WidgetShortcut);
     connect(copy, &QShortcut::activated, this, &AlertsView::copySelection);
@@ -233,6 +237,12 @@ QWidget* AlertsView::buildDetail() {
     m_falsePositive->setToolTip(tr("Not a threat. You are asked for the reason."));
     m_assignMe = new QPushButton(tr("Assign to me"), m_detail);
     m_assignMe->setObjectName(QStringLiteral("assignMeButton"));
+    m_exception = new QPushButton(tr("Exception…"), m_detail);
+    m_exception->setObjectName(QStringLiteral("exceptionButton"));
+    m_exception->setToolTip(
+        tr("Stop this rule from alerting again on this host, its group or everywhere."));
+    m_correlation = makeValue(m_detail);
+    m_correlation->setObjectName(QStringLiteral("alertCorrelation"));
 
     m_event = new QTableWidget(0, 2, m_detail);
     m_event->setObjectName(QStringLiteral("alertEventTable"));
@@ -259,10 +269,12 @@ QWidget* AlertsView::buildDetail() {
     facts->addRow(tr("Count:"), m_counts);
     facts->addRow(tr("Seen:"), m_times);
     facts->addRow(tr("Status:"), m_state);
+    facts->addRow(tr("Across hosts:"), m_correlation);
     auto* actions = new QHBoxLayout;
     actions->addWidget(m_selection);
     actions->addStretch(1);
-    for (QPushButton* button : {m_ack, m_start, m_resolve, m_falsePositive, m_assignMe})
+    for (QPushButton* button :
+         {m_ack, m_start, m_resolve, m_falsePositive, m_assignMe, m_exception})
         actions->addWidget(button);
 
     const auto section = [this](const QString& title, QWidget* content) {
@@ -359,6 +371,7 @@ void AlertsView::fillSummary(const proto::AlertSummary& alert) {
     m_times->setText(
         tr("First %1, last %2")
             .arg(longTime(alert.first_seen_unix_ms()), longTime(alert.last_seen_unix_ms())));
+    m_correlation->setText(alert.detail().empty() ? tr("—") : q(alert.detail()));
     const QString status = AlertsModel::statusText(q(alert.status()));
     m_state->setText(alert.assignee().empty()
                          ? tr("%1, unassigned").arg(status)
@@ -505,10 +518,37 @@ void AlertsView::updateActions() {
     m_resolve->setEnabled(ready && allOpen);
     m_falsePositive->setEnabled(ready && allOpen);
     m_assignMe->setEnabled(ready && anyNotMine);
-    for (QPushButton* button : {m_ack, m_start, m_resolve, m_falsePositive, m_assignMe})
+    m_exception->setEnabled(ready && selected == 1);
+    for (QPushButton* button :
+         {m_ack, m_start, m_resolve, m_falsePositive, m_assignMe, m_exception})
         button->setVisible(visible);
     m_selection->setVisible(visible && selected > 0);
     m_selection->setText(tr("%n alert(s) selected", nullptr, selected));
+}
+
+void AlertsView::createException() {
+    const auto rows = m_table->selectionModel()->selectedRows();
+    if (rows.size() != 1)
+        return;
+    const auto* alert = m_model->alertAt(rows.first().row());
+    if (!alert)
+        return;
+    ExceptionDialog dialog(*alert, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    proto::OperatorRequest request;
+    *request.mutable_create_exception() = dialog.request();
+    m_connection->call(request, this, [this](const CallResult& result) {
+        if (!result.ok()) {
+            QMessageBox::warning(this, tr("Exception not created"), result.error);
+            return;
+        }
+        const auto& made = result.response->create_exception().exception();
+        QMessageBox::information(
+            this, tr("Exception created"),
+            tr("Rule \"%1\" no longer alerts there. See Policies → Exceptions to revoke it.")
+                .arg(q(made.rule_title())));
+    });
 }
 
 void AlertsView::triage(const QString& status, bool needsReason) {

@@ -41,6 +41,8 @@ private:
     void fillSummary(const proto::AlertSummary& alert);
     void fillDetail(const proto::GetAlertResponse& detail);
     QList<quint64> selectedAlerts() const;
+    // Asks for an exception's scope, expiry and reason for the one selected alert, then makes it.
+    void createException();
     void updateActions();
     void triage(const QString& status, bool needsReason);
     void assignToMe();
@@ -69,6 +71,8 @@ private:
     QPushButton* m_resolve;
     QPushButton* m_falsePositive;
     QPushButton* m_assignMe;
+    QPushButton* m_exception;
+    QLabel* m_correlation;
     QTableWidget* m_event;
     QTreeWidget* m_storyline;
     QListWidget* m_history;

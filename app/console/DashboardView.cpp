@@ -1,5 +1,7 @@
 #include "DashboardView.h"
 
+#include "DashboardDetection.h"
+
 #include <QAbstractBarSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -166,6 +168,9 @@ DashboardView::DashboardView(ServerConnection* connection, QWidget* parent)
     layout->addLayout(header);
     layout->addLayout(tiles);
     layout->addLayout(charts, 1);
+    m_detection = new DashboardDetection(content);
+    m_detection->setObjectName(QStringLiteral("dashboardDetection"));
+    layout->addWidget(m_detection, 1);
 
     auto* scroll = new QScrollArea;
     scroll->setFrameShape(QFrame::NoFrame);
@@ -188,6 +193,8 @@ DashboardView::DashboardView(ServerConnection* connection, QWidget* parent)
     if (m_connection) {
         connect(m_connection, &ServerConnection::agentChanged, this,
                 [this](const proto::AgentSummary&) { scheduleRefresh(); });
+        connect(m_connection, &ServerConnection::alertChanged, this,
+                [this](const proto::AlertSummary&) { scheduleRefresh(); });
         connect(m_connection, &ServerConnection::connectionStateChanged, this,
                 [this](bool connected) {
                     if (connected)
@@ -484,6 +491,7 @@ void DashboardView::apply(const proto::GetDashboardResponse& dashboard) {
     applyStates(dashboard);
     applyOperatingSystems(dashboard);
     applyCheckins(dashboard);
+    m_detection->apply(dashboard);
 
     if (dashboard.generated_at_unix() > 0) {
         const QDateTime generated =

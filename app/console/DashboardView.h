@@ -28,6 +28,8 @@ QT_END_NAMESPACE
 
 namespace yagura::console {
 
+class DashboardDetection;
+
 // The fleet at a glance: counts per state, agents per operating system and check-ins over the
 // last 24 hours, all as the server reports them (GetDashboard). Nothing is drawn that the server
 // did not send: before the first answer the view says it is waiting, and a chart with nothing to
@@ -49,6 +51,7 @@ public:
     int tileValue(const QString& objectName) const;
     // True once one GetDashboard answer has been shown.
     bool hasData() const { return m_hasData; }
+    DashboardDetection* detection() const { return m_detection; }
 
 public slots:
     void refresh();
@@ -119,6 +122,7 @@ private:
     QValueAxis* m_checkinValueAxis = nullptr;
     QList<qint64> m_checkinHours; // start of each bar's hour, for the tooltips
 
+    DashboardDetection* m_detection = nullptr;
     QTimer* m_periodic = nullptr;
     QTimer* m_debounce = nullptr;
     quint64 m_generation = 0; // only the newest request's answer is shown

@@ -5,8 +5,10 @@
 #include "AuditView.h"
 #include "ClipboardGuard.h"
 #include "DashboardView.h"
+#include "EventsView.h"
 #include "IdleLock.h"
 #include "PlaceholderView.h"
+#include "PoliciesView.h"
 #include "SettingsView.h"
 
 #include <QAction>
@@ -32,9 +34,16 @@ struct PageInfo {
 };
 
 constexpr PageInfo kPages[] = {
-    {"dashboard", "dashboard"},   {"assets", "assets"},     {"alerts", "alerts"},
-    {"response", "response"},     {"policies", "policies"}, {"vulnerabilities", "vulnerabilities"},
-    {"compliance", "compliance"}, {"audit", "audit"},       {"exports", "exports"},
+    {"dashboard", "dashboard"},
+    {"assets", "assets"},
+    {"alerts", "alerts"},
+    {"events", "events"},
+    {"response", "response"},
+    {"policies", "policies"},
+    {"vulnerabilities", "vulnerabilities"},
+    {"compliance", "compliance"},
+    {"audit", "audit"},
+    {"exports", "exports"},
     {"settings", "settings"},
 };
 
@@ -46,6 +55,8 @@ QString pageTitle(MainWindow::Page page) {
         return MainWindow::tr("Assets");
     case MainWindow::Page::Alerts:
         return MainWindow::tr("Alerts");
+    case MainWindow::Page::Events:
+        return MainWindow::tr("Events");
     case MainWindow::Page::Response:
         return MainWindow::tr("Response");
     case MainWindow::Page::Policies:
@@ -112,8 +123,11 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             view = notBuilt(page, tr("Response actions (isolation, kill, quarantine) are not "
                                      "built yet."));
             break;
+        case Page::Events:
+            view = m_events = new EventsView(connection, this);
+            break;
         case Page::Policies:
-            view = notBuilt(page, tr("Policies are not built yet."));
+            view = m_policies = new PoliciesView(connection, this);
             break;
         case Page::Vulnerabilities:
             view = notBuilt(page, tr("Vulnerability tracking is not built yet."));
@@ -155,6 +169,10 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             m_assets->refresh();
         else if (page == Page::Alerts)
             m_alerts->refresh();
+        else if (page == Page::Events)
+            m_events->refresh();
+        else if (page == Page::Policies)
+            m_policies->refresh();
         else if (page == Page::Audit)
             QMetaObject::invokeMethod(m_audit, "refresh");
         else if (page == Page::Settings)

@@ -17,6 +17,8 @@ class AssetsView;
 class AuditView;
 class ClipboardGuard;
 class DashboardView;
+class EventsView;
+class PoliciesView;
 class IdleLock;
 class SettingsView;
 
@@ -29,6 +31,7 @@ public:
         Dashboard,
         Assets,
         Alerts,
+        Events,
         Response,
         Policies,
         Vulnerabilities,
@@ -46,6 +49,8 @@ public:
     static QString pageKey(Page page); // "dashboard", "assets", ...
     AssetsView* assetsView() const { return m_assets; }
     AlertsView* alertsView() const { return m_alerts; }
+    EventsView* eventsView() const { return m_events; }
+    PoliciesView* policiesView() const { return m_policies; }
     DashboardView* dashboardView() const { return m_dashboard; }
     AuditView* auditView() const { return m_audit; }
     SettingsView* settingsView() const { return m_settings; }
@@ -76,6 +81,8 @@ private:
     DashboardView* m_dashboard = nullptr;
     AssetsView* m_assets = nullptr;
     AlertsView* m_alerts = nullptr;
+    EventsView* m_events = nullptr;
+    PoliciesView* m_policies = nullptr;
     AuditView* m_audit = nullptr;
     SettingsView* m_settings = nullptr;
 };

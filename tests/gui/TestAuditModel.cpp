@@ -45,9 +45,10 @@ private slots:
     void pagesUntilTheEnd_data() {
         QTest::addColumn<int>("pageSize");
         QTest::addColumn<int>("pages");
-        // A fresh site holds site.init and user.create; the login adds operator.login.
-        QTest::newRow("short last page") << 2 << 2;    // 2 + 1
-        QTest::newRow("exactly full pages") << 3 << 2; // 3 + an empty page
+        // A fresh site holds site.init, user.create and (from the server's first start) the
+        // default policy's policy.set; the login adds operator.login.
+        QTest::newRow("short last page") << 3 << 2;    // 3 + 1
+        QTest::newRow("exactly full pages") << 2 << 2; // 2 + 2 + an empty page
         QTest::newRow("one page") << 200 << 1;
     }
 
@@ -69,16 +70,17 @@ private slots:
             return;
 
         QCOMPARE(failures.count(), 0);
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4);
         QVERIFY(model.isComplete());
         QVERIFY(!model.canFetchMore({}));
         QVERIFY(loaded.count() >= pages);
-        QCOMPARE(loaded.last().at(0).toInt(), 3);
+        QCOMPARE(loaded.last().at(0).toInt(), 4);
         QCOMPARE(cell(model, 0, AuditModel::ActionColumn), QStringLiteral("site.init"));
         QCOMPARE(cell(model, 0, AuditModel::ActorColumn), QStringLiteral("system"));
         QCOMPARE(cell(model, 1, AuditModel::ActionColumn), QStringLiteral("user.create"));
-        QCOMPARE(cell(model, 2, AuditModel::ActionColumn), QStringLiteral("operator.login"));
-        QCOMPARE(cell(model, 2, AuditModel::OutcomeColumn), QStringLiteral("ok"));
+        QCOMPARE(cell(model, 2, AuditModel::ActionColumn), QStringLiteral("policy.set"));
+        QCOMPARE(cell(model, 3, AuditModel::ActionColumn), QStringLiteral("operator.login"));
+        QCOMPARE(cell(model, 3, AuditModel::OutcomeColumn), QStringLiteral("ok"));
         for (int row = 0; row < model.rowCount(); ++row) {
             QCOMPARE(model.index(row, 0).data(AuditModel::SeqRole).toULongLong(),
                      static_cast<qulonglong>(row + 1));
@@ -101,7 +103,7 @@ private slots:
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
         loadAll(model);
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4);
 
         model.setFilter(QStringLiteral("user:admin"), {}, {});
         QCOMPARE(resets.count(), 1);
@@ -121,7 +123,7 @@ private slots:
         model.setFilter(QStringLiteral("nobody"), {}, {});
         model.setFilter({}, {}, {});
         loadAll(model);
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4);
         QCOMPARE(cell(model, 0, AuditModel::ActionColumn), QStringLiteral("site.init"));
     }
 
@@ -148,7 +150,7 @@ private slots:
 
         model.setFilter({}, {}, QStringLiteral("ok"));
         loadAll(model);
-        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.rowCount(), 4);
         QVERIFY(!model.index(0, AuditModel::ActionColumn).data(Qt::ForegroundRole).isValid());
     }
 
@@ -169,8 +171,8 @@ private slots:
         QTest::mouseClick(button, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 1, 10000);
         QCOMPARE(verified.at(0).at(0).toBool(), true);
-        // site.init, user.create, operator.login; the check's own entry comes after it.
-        QVERIFY2(label->text().contains(QLocale().toString(3) + QStringLiteral(" entries")),
+        // site.init, user.create, policy.set, operator.login; the check's own entry comes after.
+        QVERIFY2(label->text().contains(QLocale().toString(4) + QStringLiteral(" entries")),
                  qPrintable(label->text()));
         QVERIFY2(label->text().contains(QStringLiteral("intact")), qPrintable(label->text()));
         QVERIFY(button->isEnabled());
@@ -186,14 +188,14 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.refresh();
         QTRY_VERIFY_WITH_TIMEOUT(view.model()->isComplete(), 10000);
-        QCOMPARE(view.model()->rowCount(), 3);
+        QCOMPARE(view.model()->rowCount(), 4);
 
         auto* table = view.findChild<QTableView*>(QStringLiteral("auditTable"));
         QVERIFY(table);
         table->selectAll();
         QTest::keySequence(table, QKeySequence::Copy);
         const QStringList lines = QGuiApplication::clipboard()->text().split(u'\n');
-        QCOMPARE(lines.size(), 3);
+        QCOMPARE(lines.size(), 4);
         const QStringList first = lines.front().split(u'\t');
         QCOMPARE(first.size(), int{AuditModel::ColumnCount});
         QCOMPARE(first.at(AuditModel::SeqColumn), QStringLiteral("1"));

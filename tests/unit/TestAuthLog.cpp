@@ -125,6 +125,18 @@ private slots:
         QVERIFY(other && other->kind == AuthEvent::Kind::Other);
     }
 
+    void sshdSessionIsSshd() {
+        // OpenSSH 9.8 and later log logins from sshd-session; rules know the service as sshd.
+        const auto event = parseAuthLine("2026-11-26T09:00:01.123456+09:00 plant-hmi "
+                                         "sshd-session[1234]: Accepted password for alice from "
+                                         "10.1.2.3 port 51522 ssh2");
+        QVERIFY(event);
+        QCOMPARE(event->kind, AuthEvent::Kind::LoginSucceeded);
+        QCOMPARE(QString::fromStdString(event->program), QString("sshd"));
+        QCOMPARE(QString::fromStdString(event->user), QString("alice"));
+        QVERIFY(!parseAuthMessage("sshd-keygen", "Accepted password for a from 1.2.3.4 port 1"));
+    }
+
     void followsTheFileLikeTailF() {
         QTemporaryDir dir;
         const QString path = dir.filePath("auth.log");

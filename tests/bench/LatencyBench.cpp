@@ -1,0 +1,546 @@
+// Benchmark: how long from a process start on an endpoint to the alert reaching an operator's
+// subscription, idle and under a steady background of other process starts. Prints JSON. Needs
+// root (the agent's process events).
+//
+//   yagura-bench-latency [--samples 200] [--idle-samples 50] [--background-rate 200]
+//                        [--trigger true|sleep]
+//
+// The real yagura-server; a real enrolled `yagura-agent run --rules DIR`, DIR holding one Sigma
+// rule: process_creation, Image ends with a binary name unique to the run (a copy of /bin/true,
+// or with --trigger sleep of /bin/sleep, in the benchmark's directory); a real operator client
+// (core/client/OperatorClient) logged in and subscribed. A sample: CLOCK_MONOTONIC read, then
+// posix_spawn of the trigger with argv carrying "MARKER-N"; stopped when the alert_changed
+// notification for the rule arrives at the client with the alert's count one higher. The alert
+// is then read back (GetAlert) to check that its newest triggering event is start N. Samples
+// are one at a time, a random 20–100 ms apart, so that they do not lock onto the agent's or the
+// background's period.
+//
+// Baseline in the same run: --idle-samples samples with no background load, first. Then the
+// background (yagura-bench-exec-storm, /bin/true at --background-rate per second) runs for the
+// --samples samples.
+//
+// A trigger the agent cannot read from /proc in time (it has exited) has no Image, matches no
+// rule and gives no alert: after 5 s the sample counts as missed. --trigger sleep makes the
+// trigger live 100 ms, so the race is not part of the measurement.
+
+#include "BenchServer.h"
+
+#include "agent/inventory/CommandRunner.h"
+#include "client/OperatorClient.h"
+#include "common/Files.h"
+#include "common/Text.h"
+#include "server/Site.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <fcntl.h>
+#include <numeric>
+#include <random>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace yagura;
+using namespace std::chrono;
+using json = nlohmann::json;
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+void onSignal(int) {
+    g_interrupted = true;
+}
+
+double monotonicMs() {
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<double>(now.tv_sec) * 1000.0 + static_cast<double>(now.tv_nsec) / 1e6;
+}
+
+double cpuMsOf(pid_t pid) {
+    auto stat = files::readFile("/proc/" + std::to_string(pid) + "/stat", 65536);
+    if (!stat.ok())
+        return 0;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const auto fields = text::split(stat->substr(stat->rfind(')') + 2), ' ');
+    return (std::stod(std::string(fields[11])) + std::stod(std::string(fields[12]))) * 1000.0 /
+           static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+json machineInfo() {
+    json machine;
+    machine["nproc"] = std::thread::hardware_concurrency();
+    utsname name{};
+    if (::uname(&name) == 0)
+        machine["kernel"] = std::string(name.release);
+    machine["cpu"] = "unknown";
+    if (auto info = files::readFile("/proc/cpuinfo", 1 << 20); info.ok())
+        for (std::string_view line : text::split(*info, '\n'))
+            if (text::startsWith(line, "model name")) {
+                machine["cpu"] = std::string(text::trim(line.substr(line.find(':') + 1)));
+                break;
+            }
+    return machine;
+}
+
+std::string loadAverage() {
+    auto load = files::readFile("/proc/loadavg", 4096);
+    return load.ok() ? std::string(text::trim(*load)) : "";
+}
+
+// A process started by the benchmark, its stdout and stderr in a file.
+class Child {
+public:
+    static std::optional<Child> spawn(const std::vector<std::string>& args,
+                                      const std::filesystem::path& output) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+        std::vector<std::string> copy = args;
+        std::vector<char*> argv;
+        for (auto& arg : copy)
+            argv.push_back(arg.data());
+        argv.push_back(nullptr);
+        pid_t pid = 0;
+        const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (spawned != 0)
+            return std::nullopt;
+        Child child;
+        child.m_pid = pid;
+        return child;
+    }
+    Child(Child&& other) noexcept : m_pid(std::exchange(other.m_pid, 0)) {}
+    ~Child() { stop(); }
+
+    pid_t pid() const { return m_pid; }
+    bool running() {
+        if (m_pid <= 0)
+            return false;
+        if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+            m_pid = 0;
+            return false;
+        }
+        return true;
+    }
+    // SIGTERM, then SIGKILL if it has not ended within `grace`.
+    void stop(milliseconds grace = 10s) {
+        if (m_pid <= 0)
+            return;
+        ::kill(m_pid, SIGTERM);
+        const auto deadline = steady_clock::now() + grace;
+        while (running() && steady_clock::now() < deadline)
+            std::this_thread::sleep_for(10ms);
+        if (m_pid > 0) {
+            ::kill(m_pid, SIGKILL);
+            while (::waitpid(m_pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            m_pid = 0;
+        }
+    }
+
+private:
+    Child() = default;
+    pid_t m_pid = 0;
+};
+
+std::optional<std::string> run(const std::vector<std::string>& argv) {
+    auto output = agent::inventory::runCommand(argv, 1 << 20, 30s);
+    if (!output.ok() || output->exitCode != 0)
+        return std::nullopt;
+    return output->stdoutText;
+}
+
+template <typename Condition> bool waitUntil(Condition done, milliseconds timeout) {
+    const auto deadline = steady_clock::now() + timeout;
+    while (!done()) {
+        if (g_interrupted || steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(100ms);
+    }
+    return true;
+}
+
+std::string randomHex() {
+    std::random_device device;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%08x%08x", device(), device());
+    return hex;
+}
+
+// The N of "MARKER-N" in `text`.
+std::optional<std::int64_t> markedIndex(std::string_view text, const std::string& marker) {
+    const std::string prefix = marker + "-";
+    const auto at = text.find(prefix);
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    std::size_t end = at + prefix.size();
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9')
+        ++end;
+    if (end == at + prefix.size())
+        return std::nullopt;
+    return std::stoll(std::string(text.substr(at + prefix.size(), end - at - prefix.size())));
+}
+
+struct Phase {
+    std::vector<double> latenciesMs;
+    int missed = 0;     // no alert within the timeout
+    int unverified = 0; // the alert's newest event had no readable command line
+    int ambiguous = 0;  // the count moved by more than one: not used as a sample
+    int wrongEvent = 0; // the alert's newest event was another start: not used as a sample
+};
+
+json summarise(const Phase& phase) {
+    std::vector<double> sorted = phase.latenciesMs;
+    std::sort(sorted.begin(), sorted.end());
+    json out = {{"samples", sorted.size()},
+                {"missed", phase.missed},
+                {"unverified", phase.unverified},
+                {"ambiguous", phase.ambiguous},
+                {"wrong_event", phase.wrongEvent}};
+    if (sorted.empty())
+        return out;
+    // Nearest rank.
+    auto percentile = [&](double q) {
+        const auto rank =
+            static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+        return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+    };
+    out["latency_ms"] = {
+        {"min", sorted.front()},
+        {"p50", percentile(0.50)},
+        {"p90", percentile(0.90)},
+        {"p99", percentile(0.99)},
+        {"max", sorted.back()},
+        {"mean",
+         std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size())},
+    };
+    return out;
+}
+
+class Sampler {
+public:
+    Sampler(client::OperatorClient& client, std::string ruleId, std::string trigger,
+            std::string mode, std::string marker)
+        : m_client(client), m_ruleId(std::move(ruleId)), m_trigger(std::move(trigger)),
+          m_mode(std::move(mode)), m_marker(std::move(marker)) {}
+
+    // `count` samples; `recorded` false for warm-up.
+    Phase run(int count, bool recorded) {
+        Phase phase;
+        std::uniform_int_distribution<int> gapMs(20, 100);
+        for (int i = 0; i < count && !g_interrupted; ++i) {
+            reapTriggers();
+            if (steady_clock::now() - m_lastRenewal > 15s) {
+                (void)m_client.subscribe(); // subscriptions expire after 60 s without a message
+                m_lastRenewal = steady_clock::now();
+            }
+            drainNotifications();
+            std::this_thread::sleep_for(milliseconds{gapMs(m_random)});
+            sample(phase, recorded);
+        }
+        return phase;
+    }
+
+    void subscribed() { m_lastRenewal = steady_clock::now(); }
+
+private:
+    void sample(Phase& phase, bool recorded) {
+        const std::int64_t index = m_next++;
+        std::string tag = m_marker + "-" + std::to_string(index);
+        std::string interval = "0.1";
+        std::vector<char*> argv;
+        if (m_mode == "sleep") { // sleep takes no free text: the marker is argv[0]
+            argv = {tag.data(), interval.data(), nullptr};
+        } else {
+            argv = {m_trigger.data(), tag.data(), nullptr};
+        }
+        const double start = monotonicMs();
+        pid_t pid = 0;
+        if (::posix_spawn(&pid, m_trigger.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+            ++phase.missed;
+            return;
+        }
+        m_triggers.push_back(pid);
+        const double deadline = start + 5000;
+        for (;;) {
+            const double left = deadline - monotonicMs();
+            if (left <= 0) {
+                if (recorded)
+                    ++phase.missed;
+                return;
+            }
+            auto notification =
+                m_client.nextNotification(milliseconds{static_cast<long>(left) + 1});
+            if (!notification.ok() || !*notification)
+                continue;
+            const double arrived = monotonicMs();
+            if (!(*notification)->has_alert_changed())
+                continue;
+            const auto& alert = (*notification)->alert_changed();
+            if (alert.rule_id() != m_ruleId || alert.count() <= m_lastCount)
+                continue;
+            const bool jumped = m_lastCount != 0 && alert.count() != m_lastCount + 1;
+            m_lastCount = alert.count();
+            // Which start is the alert's newest event? Read after the clock has stopped.
+            proto::OperatorRequest request;
+            request.mutable_get_alert()->set_alert_id(alert.id());
+            auto details = m_client.call(std::move(request));
+            std::optional<std::int64_t> seen;
+            if (details.ok())
+                for (const auto& field : details->get_alert().triggering_event().fields())
+                    if (field.name() == "CommandLine")
+                        seen = markedIndex(field.value(), m_marker);
+            if (!recorded)
+                return;
+            if (jumped) {
+                ++phase.ambiguous;
+                return;
+            }
+            if (seen && *seen < index)
+                continue; // a late alert of an earlier, missed start: keep waiting for ours
+            if (seen && *seen != index) {
+                ++phase.wrongEvent;
+                return;
+            }
+            if (!seen)
+                ++phase.unverified;
+            phase.latenciesMs.push_back(arrived - start);
+            return;
+        }
+    }
+
+    void drainNotifications() {
+        for (;;) {
+            auto notification = m_client.nextNotification(milliseconds{0});
+            if (!notification.ok() || !*notification)
+                return;
+            if ((*notification)->has_alert_changed() &&
+                (*notification)->alert_changed().rule_id() == m_ruleId)
+                m_lastCount = std::max(m_lastCount, (*notification)->alert_changed().count());
+        }
+    }
+
+    // Only the triggers: the agent, the server and the background are children too.
+    void reapTriggers(int options = WNOHANG) {
+        std::erase_if(m_triggers, [&](pid_t pid) {
+            const pid_t ended = ::waitpid(pid, nullptr, options);
+            return ended == pid || (ended < 0 && errno != EINTR);
+        });
+    }
+
+public:
+    void reapAllTriggers() {
+        while (!m_triggers.empty())
+            reapTriggers(0);
+    }
+
+private:
+    client::OperatorClient& m_client;
+    std::string m_ruleId;
+    std::string m_trigger;
+    std::string m_mode;
+    std::string m_marker;
+    std::mt19937 m_random{12345};
+    std::int64_t m_next = 0;
+    std::uint32_t m_lastCount = 0;
+    std::vector<pid_t> m_triggers;
+    steady_clock::time_point m_lastRenewal;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+    int samples = 200;
+    int idleSamples = 50;
+    double backgroundRate = 200;
+    std::string mode = "true";
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (flag == "--samples" && hasValue)
+            samples = std::stoi(argv[++i]);
+        else if (flag == "--idle-samples" && hasValue)
+            idleSamples = std::stoi(argv[++i]);
+        else if (flag == "--background-rate" && hasValue)
+            backgroundRate = std::stod(argv[++i]);
+        else if (flag == "--trigger" && hasValue)
+            mode = argv[++i];
+        else {
+            std::fprintf(stderr, "yagura-bench-latency: unknown flag %s\n", flag.c_str());
+            return 2;
+        }
+    }
+    if (mode != "true" && mode != "sleep") {
+        std::fprintf(stderr, "yagura-bench-latency: --trigger is true or sleep\n");
+        return 2;
+    }
+    if (::geteuid() != 0) {
+        std::fprintf(stderr, "yagura-bench-latency: needs root (the agent's process events)\n");
+        return 2;
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    char dirTemplate[] = "/tmp/yagura-latency-bench-XXXXXX";
+    const std::filesystem::path dir = ::mkdtemp(dirTemplate);
+    auto cleanup = [&](int code, const std::string& message) {
+        if (!message.empty())
+            std::fprintf(stderr, "yagura-bench-latency: %s\n", message.c_str());
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+        return code;
+    };
+
+    // The trigger and its rule, unique to this run.
+    const std::string runId = randomHex();
+    const auto trigger = dir / "bin" / ("yagura-latency-" + runId);
+    std::filesystem::create_directories(trigger.parent_path());
+    std::error_code copyError;
+    std::filesystem::copy_file(mode == "sleep" ? "/bin/sleep" : "/bin/true", trigger, copyError);
+    if (copyError)
+        return cleanup(1, "cannot copy the trigger: " + copyError.message());
+    ::chmod(trigger.c_str(), 0755);
+    const std::string ruleId =
+        "5e1a7e9c-" + runId.substr(0, 4) + "-4000-8000-" + runId.substr(4, 12);
+    std::filesystem::create_directories(dir / "rules");
+    (void)files::writeFileAtomic(dir / "rules" / "latency.yml",
+                                 "title: Yagura latency benchmark trigger\n"
+                                 "id: " +
+                                     ruleId +
+                                     "\n"
+                                     "status: test\n"
+                                     "logsource:\n"
+                                     "  product: linux\n"
+                                     "  category: process_creation\n"
+                                     "detection:\n"
+                                     "  selection:\n"
+                                     "    Image|endswith: '/yagura-latency-" +
+                                     runId +
+                                     "'\n"
+                                     "  condition: selection\n"
+                                     "level: low\n",
+                                 0600);
+
+    // Site, server, enrolled agent.
+    const std::string password = "benchmark-password";
+    (void)files::writeFileAtomic(dir / "pw", password, 0600);
+    const server::SiteLayout layout{dir / "site"};
+    server::InitOptions init;
+    init.dataDir = layout.dataDir;
+    init.adminPasswordFile = dir / "pw";
+    auto site = server::initSite(init, SystemClock::instance());
+    if (!site.ok())
+        return cleanup(1, "site init: " + site.error().message);
+    server::ServerConfig config;
+    config.agentBind = {"tcp://127.0.0.1:*"};
+    config.enrolBind = {"tcp://127.0.0.1:*"};
+    config.operatorBind = {"tcp://127.0.0.1:*"};
+    (void)server::saveServerConfig(layout, config);
+    auto server = bench::BenchServer::start(YAGURA_SERVER_BIN, layout);
+    if (!server)
+        return cleanup(1, "the server did not start");
+    auto endpoints = server::loadRuntimeEndpoints(layout);
+    if (!endpoints.ok())
+        return cleanup(1, endpoints.error().message);
+    const auto token =
+        run({YAGURA_SERVER_BIN, "--log-level", "warn", "token", "create", "--data-dir",
+             layout.dataDir.string(), "--auto-accept", "--expires", "1h"});
+    const auto stateDir = dir / "agent";
+    const auto enrolled =
+        token ? run({YAGURA_AGENT_BIN, "enroll", "--token", std::string(text::trim(*token)),
+                     "--state-dir", stateDir.string()})
+              : std::nullopt;
+    if (!enrolled)
+        return cleanup(1, "enrolment failed");
+    const auto agentLog = dir / "agent.log";
+    auto agent = Child::spawn({YAGURA_AGENT_BIN, "run", "--state-dir", stateDir.string(), "--rules",
+                               (dir / "rules").string()},
+                              agentLog);
+    if (!agent)
+        return cleanup(1, "the agent did not start");
+    std::string rulesLine;
+    const bool settled = waitUntil(
+        [&] {
+            auto status = files::readFile(stateDir / "status.json", 65536);
+            auto log = files::readFile(agentLog, 1 << 20);
+            if (!status.ok() || !log.ok())
+                return false;
+            const json state = json::parse(*status, nullptr, false);
+            const auto rules = log->find("detection rules:");
+            if (state.is_discarded() || state.value("connection", "") != "connected" ||
+                state.value("inventory_generation", 0) == 0 || rules == std::string::npos ||
+                log->find("policy version") == std::string::npos)
+                return false;
+            rulesLine = log->substr(rules, log->find('\n', rules) - rules);
+            return true;
+        },
+        90s);
+    if (!settled || !agent->running()) {
+        auto log = files::readFile(agentLog, 1 << 20);
+        return cleanup(1, "the agent did not connect, report its inventory and apply its policy "
+                          "within 90 s; its log:\n" +
+                              (log.ok() ? *log : log.error().message));
+    }
+
+    auto client = client::OperatorClient::create(
+        {server::dialableEndpoint(endpoints->operatorApi.front()), site->serverKey});
+    if (!client.ok() || !(*client)->login("admin", password).ok() || !(*client)->subscribe().ok())
+        return cleanup(1, "operator login or subscription failed");
+
+    Sampler sampler(**client, ruleId, trigger.string(), mode, "yagura-latency-" + runId);
+    sampler.subscribed();
+    (void)sampler.run(5, false); // warm-up: creates the alert; the rest bump its count
+    const Phase idle = sampler.run(idleSamples, true);
+
+    auto background = Child::spawn(
+        {YAGURA_EXEC_STORM_BIN, "--rate", std::to_string(backgroundRate), "--seconds", "0"},
+        dir / "background.json");
+    if (!background)
+        return cleanup(1, "the background load did not start");
+    std::this_thread::sleep_for(1s); // the background reaches its rate before the first sample
+    const double agentCpuStart = cpuMsOf(agent->pid());
+    const double serverCpuStart = cpuMsOf(server->pid());
+    const double loadStart = monotonicMs();
+    const Phase loaded = sampler.run(samples, true);
+    const double loadSeconds = (monotonicMs() - loadStart) / 1000.0;
+    const double agentCpu = cpuMsOf(agent->pid()) - agentCpuStart;
+    const double serverCpu = cpuMsOf(server->pid()) - serverCpuStart;
+    background->stop();
+    sampler.reapAllTriggers();
+    auto backgroundReport = files::readFile(dir / "background.json", 65536);
+    agent->stop();
+    server->stop();
+
+    json result = {
+        {"benchmark", "alert_latency"},
+        {"machine", machineInfo()},
+        {"load_average_end", loadAverage()},
+        {"trigger",
+         mode == "sleep" ? "copy of /bin/sleep, lives 100 ms" : "copy of /bin/true, exits at once"},
+        {"agent_rules", rulesLine},
+        {"idle", summarise(idle)},
+        {"under_load", summarise(loaded)},
+        {"background",
+         {{"rate_per_second", backgroundRate},
+          {"generator",
+           backgroundReport.ok() ? json::parse(*backgroundReport, nullptr, false) : json()}}},
+        {"under_load_seconds", loadSeconds},
+        {"agent_cpu_percent_under_load", agentCpu / loadSeconds / 10.0},
+        {"server_cpu_percent_under_load", serverCpu / loadSeconds / 10.0},
+    };
+    std::printf("%s\n", result.dump(2).c_str());
+    return cleanup(g_interrupted ? 1 : 0, "");
+}
