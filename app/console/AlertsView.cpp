@@ -19,7 +19,6 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
@@ -158,6 +157,7 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
     connect(m_filter, &QComboBox::currentIndexChanged, this, &AlertsView::applyStatusFilter);
     connect(m_model, &AlertsModel::pageLoaded, this, [this] {
         m_error->clear();
+        m_error->setStyleSheet(QStringLiteral("color: #c62828"));
         updateCount();
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
@@ -539,15 +539,21 @@ void AlertsView::createException() {
     proto::OperatorRequest request;
     *request.mutable_create_exception() = dialog.request();
     m_connection->call(request, this, [this](const CallResult& result) {
+        // Said in the view, not in a box to click away: the work goes on.
+        m_error->setStyleSheet(
+            QStringLiteral("color: %1").arg(result.ok() ? "#2e7d32" : "#c62828"));
         if (!result.ok()) {
-            QMessageBox::warning(this, tr("Exception not created"), result.error);
+            m_error->setText(tr("Exception not created: %1").arg(result.error));
+            m_error->show();
             return;
         }
         const auto& made = result.response->create_exception().exception();
-        QMessageBox::information(
-            this, tr("Exception created"),
-            tr("Rule \"%1\" no longer alerts there. See Policies → Exceptions to revoke it.")
+        m_error->setText(
+            tr("Exception created: rule \"%1\" no longer alerts there (Policies → Exceptions "
+               "to revoke it).")
                 .arg(q(made.rule_title())));
+        m_error->show();
+        emit exceptionCreated(made.id());
     });
 }
 

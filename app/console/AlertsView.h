@@ -28,6 +28,7 @@ public slots:
     void refresh();
 
 signals:
+    void exceptionCreated(quint64 id);
     void alertLoaded(quint64 id);  // the detail pane shows this alert
     void alertUpdated(quint64 id); // a triage action changed this alert
 
