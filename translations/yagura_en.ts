@@ -392,6 +392,30 @@ This process fired the rule.</translation>
             <numerusform>Why are these %n alerts false positives? The reason is kept in each alert&apos;s history.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Exception…</source>
+        <translation>Exception…</translation>
+    </message>
+    <message>
+        <source>Stop this rule from alerting again on this host, its group or everywhere.</source>
+        <translation>Stop this rule from alerting again on this host, its group or everywhere.</translation>
+    </message>
+    <message>
+        <source>Across hosts:</source>
+        <translation>Across hosts:</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Exception not created: %1</source>
+        <translation>Exception not created: %1</translation>
+    </message>
+    <message>
+        <source>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</source>
+        <translation>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>
@@ -846,6 +870,65 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     </message>
 </context>
 <context>
+    <name>yagura::console::DashboardDetection</name>
+    <message>
+        <source>Alerts, last 24 hours, by severity</source>
+        <translation>Alerts, last 24 hours, by severity</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>No alerts in the last 24 hours.</source>
+        <translation>No alerts in the last 24 hours.</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Open alerts</source>
+        <translation>Open alerts</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Undelivered events</source>
+        <translation>Undelivered events</translation>
+    </message>
+    <message>
+        <source>Spool (MiB)</source>
+        <translation>Spool (MiB)</translation>
+    </message>
+    <message>
+        <source>Events lost</source>
+        <translation>Events lost</translation>
+    </message>
+    <message>
+        <source>Every agent has delivered all its events; none lost any.</source>
+        <translation>Every agent has delivered all its events; none lost any.</translation>
+    </message>
+    <message>
+        <source>Rules with the most open alerts</source>
+        <translation>Rules with the most open alerts</translation>
+    </message>
+    <message>
+        <source>Hosts with the most open alerts</source>
+        <translation>Hosts with the most open alerts</translation>
+    </message>
+    <message>
+        <source>Agent spool backlog and losses</source>
+        <translation>Agent spool backlog and losses</translation>
+    </message>
+    <message>
+        <source>No open alerts.</source>
+        <translation>No open alerts.</translation>
+    </message>
+</context>
+<context>
     <name>yagura::console::DashboardView</name>
     <message>
         <source>Refresh</source>
@@ -956,6 +1039,278 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Other</source>
         <comment>operating systems beyond the most common ones</comment>
         <translation>Other</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::EventsView</name>
+    <message>
+        <source>All categories</source>
+        <translation>All categories</translation>
+    </message>
+    <message>
+        <source>Process starts</source>
+        <translation>Process starts</translation>
+    </message>
+    <message>
+        <source>Network connections</source>
+        <translation>Network connections</translation>
+    </message>
+    <message>
+        <source>File changes</source>
+        <translation>File changes</translation>
+    </message>
+    <message>
+        <source>File deletions</source>
+        <translation>File deletions</translation>
+    </message>
+    <message>
+        <source>File renames</source>
+        <translation>File renames</translation>
+    </message>
+    <message>
+        <source>Logins and sudo</source>
+        <translation>Logins and sudo</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>Text in any field (exact case)</source>
+        <translation>Text in any field (exact case)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>More</translation>
+    </message>
+    <message>
+        <source>Choose a host and a time range.</source>
+        <translation>Choose a host and a time range.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Seq</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Summary</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>to</translation>
+    </message>
+    <message>
+        <source>Could not list the hosts: %1</source>
+        <translation>Could not list the hosts: %1</translation>
+    </message>
+    <message>
+        <source>agent %1</source>
+        <translation>agent %1</translation>
+    </message>
+    <message>
+        <source>Choose a host first.</source>
+        <translation>Choose a host first.</translation>
+    </message>
+    <message>
+        <source>The range ends before it starts.</source>
+        <translation>The range ends before it starts.</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Search failed: %1</translation>
+    </message>
+    <message>
+        <source>No events match.</source>
+        <translation>No events match.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n event</numerusform>
+            <numerusform>%n events</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; more with &quot;More&quot;</source>
+        <translation>; more with &quot;More&quot;</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ExceptionDialog</name>
+    <message>
+        <source>Exception from a false positive</source>
+        <translation>Exception from a false positive</translation>
+    </message>
+    <message>
+        <source>Rule &quot;%1&quot; will not raise alerts again where this exception applies. Its events are still recorded.</source>
+        <translation>Rule &quot;%1&quot; will not raise alerts again where this exception applies. Its events are still recorded.</translation>
+    </message>
+    <message>
+        <source>This host (%1)</source>
+        <translation>This host (%1)</translation>
+    </message>
+    <message>
+        <source>Every host of its group</source>
+        <translation>Every host of its group</translation>
+    </message>
+    <message>
+        <source>Every host</source>
+        <translation>Every host</translation>
+    </message>
+    <message>
+        <source>Any executable, not only %1</source>
+        <translation>Any executable, not only %1</translation>
+    </message>
+    <message>
+        <source>Ends on</source>
+        <translation>Ends on</translation>
+    </message>
+    <message>
+        <source>Why this is not a threat (required)</source>
+        <translation>Why this is not a threat (required)</translation>
+    </message>
+    <message>
+        <source>Create exception</source>
+        <translation>Create exception</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ExceptionsPanel</name>
+    <message>
+        <source>Rule</source>
+        <translation>Rule</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Where</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>Executable</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>Silenced</source>
+        <translation>Silenced</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Show expired and revoked</source>
+        <translation>Show expired and revoked</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>Revoke…</translation>
+    </message>
+    <message>
+        <source>Exceptions are made from a false positive in the Alerts view.</source>
+        <translation>Exceptions are made from a false positive in the Alerts view.</translation>
+    </message>
+    <message>
+        <source>Revoke exception</source>
+        <translation>Revoke exception</translation>
+    </message>
+    <message>
+        <source>Why (kept in the audit log):</source>
+        <translation>Why (kept in the audit log):</translation>
+    </message>
+    <message>
+        <source>Could not load the exceptions: %1</source>
+        <translation>Could not load the exceptions: %1</translation>
+    </message>
+    <message>
+        <source>host %1</source>
+        <translation>host %1</translation>
+    </message>
+    <message>
+        <source>group %1</source>
+        <translation>group %1</translation>
+    </message>
+    <message>
+        <source>every host</source>
+        <translation>every host</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>any</translation>
+    </message>
+    <message>
+        <source>no end</source>
+        <translation>no end</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>revoked</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expired</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>Exception revoked: its rule alerts again.</source>
+        <translation>Exception revoked: its rule alerts again.</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>Not revoked: %1</translation>
     </message>
 </context>
 <context>
@@ -1096,10 +1451,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>Response actions (isolation, kill, quarantine) are not built yet.</translation>
     </message>
     <message>
-        <source>Policies are not built yet.</source>
-        <translation>Policies are not built yet.</translation>
-    </message>
-    <message>
         <source>Vulnerability tracking is not built yet.</source>
         <translation>Vulnerability tracking is not built yet.</translation>
     </message>
@@ -1187,6 +1538,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Your session has ended. Log in again.</source>
         <translation>Your session has ended. Log in again.</translation>
     </message>
+    <message>
+        <source>Events</source>
+        <translation>Events</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::NewUserDialog</name>
@@ -1240,6 +1595,444 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>The generated password is shown once after the user is created.</source>
         <translation>The generated password is shown once after the user is created.</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::PoliciesView</name>
+    <message>
+        <source>Groups and policies</source>
+        <translation>Groups and policies</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>Exceptions</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::PolicyEditor</name>
+    <message>
+        <source>Group</source>
+        <translation>Group</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>Agents</translation>
+    </message>
+    <message>
+        <source>Policy version</source>
+        <translation>Policy version</translation>
+    </message>
+    <message>
+        <source>Applied by</source>
+        <translation>Applied by</translation>
+    </message>
+    <message>
+        <source>New group…</source>
+        <translation>New group…</translation>
+    </message>
+    <message>
+        <source>Move agents here…</source>
+        <translation>Move agents here…</translation>
+    </message>
+    <message>
+        <source>Agent groups</source>
+        <translation>Agent groups</translation>
+    </message>
+    <message>
+        <source>One absolute path per line; folders are watched with everything below them</source>
+        <translation>One absolute path per line; folders are watched with everything below them</translation>
+    </message>
+    <message>
+        <source>Detect ransomware-like file activity</source>
+        <translation>Detect ransomware-like file activity</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>off</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Why this change (kept in the history)</source>
+        <translation>Why this change (kept in the history)</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>Save as new version</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <source>Files rewritten or renamed</source>
+        <translation>Files rewritten or renamed</translation>
+    </message>
+    <message>
+        <source>Content entropy above (bits/byte)</source>
+        <translation>Content entropy above (bits/byte)</translation>
+    </message>
+    <message>
+        <source>Ransom notes</source>
+        <translation>Ransom notes</translation>
+    </message>
+    <message>
+        <source>Rule packs</source>
+        <translation>Rule packs</translation>
+    </message>
+    <message>
+        <source>Watched files and folders</source>
+        <translation>Watched files and folders</translation>
+    </message>
+    <message>
+        <source>Ransomware</source>
+        <translation>Ransomware</translation>
+    </message>
+    <message>
+        <source>Offline spool budget</source>
+        <translation>Offline spool budget</translation>
+    </message>
+    <message>
+        <source>Keep telemetry on the server</source>
+        <translation>Keep telemetry on the server</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Policy</translation>
+    </message>
+    <message>
+        <source>Only administrators change policies.</source>
+        <translation>Only administrators change policies.</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Runs version</source>
+        <translation>Runs version</translation>
+    </message>
+    <message>
+        <source>Should run</source>
+        <translation>Should run</translation>
+    </message>
+    <message>
+        <source>Versions (select one to see what it changed)</source>
+        <translation>Versions (select one to see what it changed)</translation>
+    </message>
+    <message>
+        <source>Agents of the group</source>
+        <translation>Agents of the group</translation>
+    </message>
+    <message>
+        <source>Could not load the groups: %1</source>
+        <translation>Could not load the groups: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 of %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 rules for Linux agents)</source>
+        <translation>%1 (%2 rules for Linux agents)</translation>
+    </message>
+    <message>
+        <source>Group %1 has no policy yet; its agents keep the last one they ran. Saving gives it one.</source>
+        <translation>Group %1 has no policy yet; its agents keep the last one they ran. Saving gives it one.</translation>
+    </message>
+    <message>
+        <source>Could not load the policy: %1</source>
+        <translation>Could not load the policy: %1</translation>
+    </message>
+    <message>
+        <source>Version %1, saved by %2 on %3</source>
+        <translation>Version %1, saved by %2 on %3</translation>
+    </message>
+    <message>
+        <source>Watched path &quot;%1&quot; must be absolute, without &quot;..&quot;.</source>
+        <translation>Watched path &quot;%1&quot; must be absolute, without &quot;..&quot;.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+    <message>
+        <source>Saved as version %1; the group&apos;s agents fetch it now.</source>
+        <translation>Saved as version %1; the group&apos;s agents fetch it now.</translation>
+    </message>
+    <message>
+        <source>Version %1 · %2 · %3</source>
+        <translation>Version %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>No versions yet.</source>
+        <translation>No versions yet.</translation>
+    </message>
+    <message>
+        <source>The group&apos;s first version:</source>
+        <translation>The group&apos;s first version:</translation>
+    </message>
+    <message>
+        <source>Changes from version %1 to %2:</source>
+        <translation>Changes from version %1 to %2:</translation>
+    </message>
+    <message>
+        <source>(the same settings: saved again because its rule packs changed)</source>
+        <translation>(the same settings: saved again because its rule packs changed)</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>none yet</translation>
+    </message>
+    <message>
+        <source>Not applied yet: the agent is offline or fetching it</source>
+        <translation>Not applied yet: the agent is offline or fetching it</translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>New group</translation>
+    </message>
+    <message>
+        <source>Name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;):</source>
+        <translation>Name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;):</translation>
+    </message>
+    <message>
+        <source>Group not created: %1</source>
+        <translation>Group not created: %1</translation>
+    </message>
+    <message>
+        <source>Group %1 created.</source>
+        <translation>Group %1 created.</translation>
+    </message>
+    <message>
+        <source>Could not list agents: %1</source>
+        <translation>Could not list agents: %1</translation>
+    </message>
+    <message>
+        <source>Move agents to %1</source>
+        <translation>Move agents to %1</translation>
+    </message>
+    <message>
+        <source>%1 (now in %2)</source>
+        <translation>%1 (now in %2)</translation>
+    </message>
+    <message>
+        <source>They run this group&apos;s policy from their next contact.</source>
+        <translation>They run this group&apos;s policy from their next contact.</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>Not moved: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent(s) moved to %1.</source>
+        <translation>
+            <numerusform>%n agent moved to %1.</numerusform>
+            <numerusform>%n agents moved to %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::RulesPanel</name>
+    <message>
+        <source>loaded</source>
+        <translation>loaded</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>duplicate</translation>
+    </message>
+    <message>
+        <source>not supported</source>
+        <translation>not supported</translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation>Pack</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>Rules</translation>
+    </message>
+    <message>
+        <source>Loaded</source>
+        <translation>Loaded</translation>
+    </message>
+    <message>
+        <source>Not loaded</source>
+        <translation>Not loaded</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>Enabled</translation>
+    </message>
+    <message>
+        <source>For Linux agents</source>
+        <translation>For Linux agents</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>Imported</translation>
+    </message>
+    <message>
+        <source>Import rules…</source>
+        <translation>Import rules…</translation>
+    </message>
+    <message>
+        <source>All rules</source>
+        <translation>All rules</translation>
+    </message>
+    <message>
+        <source>Not supported</source>
+        <translation>Not supported</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>Duplicates</translation>
+    </message>
+    <message>
+        <source>Search title, id or file</source>
+        <translation>Search title, id or file</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Enable</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Disable</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>On</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Level</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Why not</source>
+        <translation>Why not</translation>
+    </message>
+    <message>
+        <source>Select a rule to read it</source>
+        <translation>Select a rule to read it</translation>
+    </message>
+    <message>
+        <source>Could not load the rule packs: %1</source>
+        <translation>Could not load the rule packs: %1</translation>
+    </message>
+    <message>
+        <source>ships with Yagura</source>
+        <translation>ships with Yagura</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1 by %2</translation>
+    </message>
+    <message>
+        <source>Could not load the rules: %1</source>
+        <translation>Could not load the rules: %1</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>on</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>off</translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 rules: narrow the search to see the others.</source>
+        <translation>Showing %1 of %2 rules: narrow the search to see the others.</translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>Not changed: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) enabled; the policies using the pack have a new version.</source>
+        <translation>
+            <numerusform>%n rule enabled; the policies using the pack have a new version.</numerusform>
+            <numerusform>%n rules enabled; the policies using the pack have a new version.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) disabled; the policies using the pack have a new version.</source>
+        <translation>
+            <numerusform>%n rule disabled; the policies using the pack have a new version.</numerusform>
+            <numerusform>%n rules disabled; the policies using the pack have a new version.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder of Sigma rules</source>
+        <translation>Folder of Sigma rules</translation>
+    </message>
+    <message>
+        <source>Archive of Sigma rules</source>
+        <translation>Archive of Sigma rules</translation>
+    </message>
+    <message>
+        <source>Archives (*.tar *.tar.gz *.tgz *.tar.xz *.zip)</source>
+        <translation>Archives (*.tar *.tar.gz *.tgz *.tar.xz *.zip)</translation>
+    </message>
+    <message>
+        <source>Import rules</source>
+        <translation>Import rules</translation>
+    </message>
+    <message>
+        <source>Pack name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;); an existing pack is replaced:</source>
+        <translation>Pack name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;); an existing pack is replaced:</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>Not imported: %1</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>Importing %1…</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1. The pack is unchanged.</source>
+        <translation>Import stopped: %1. The pack is unchanged.</translation>
+    </message>
+    <message>
+        <source>Pack %1: %2 rules loaded, %3 not loaded, %4 for Linux agents.</source>
+        <translation>Pack %1: %2 rules loaded, %3 not loaded, %4 for Linux agents.</translation>
     </message>
 </context>
 <context>

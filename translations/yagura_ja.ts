@@ -388,6 +388,30 @@ This process fired the rule.</source>
             <numerusform>%n 件のアラートを誤検知と判断した理由を入力してください。理由は各アラートの履歴に記録されます。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Exception…</source>
+        <translation>例外…</translation>
+    </message>
+    <message>
+        <source>Stop this rule from alerting again on this host, its group or everywhere.</source>
+        <translation>このルールによるアラートを、このホスト、そのグループ、またはすべてのホストで今後発生させないようにします。</translation>
+    </message>
+    <message>
+        <source>Across hosts:</source>
+        <translation>ホスト横断:</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Exception not created: %1</source>
+        <translation>例外を作成できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</source>
+        <translation>例外を作成しました。ルール「%1」は、例外の適用範囲ではアラートを発生させなくなりました (失効させるには [ポリシー] → [例外])。</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>
@@ -842,6 +866,65 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     </message>
 </context>
 <context>
+    <name>yagura::console::DashboardDetection</name>
+    <message>
+        <source>Alerts, last 24 hours, by severity</source>
+        <translation>重大度別アラート (過去 24 時間)</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <source>No alerts in the last 24 hours.</source>
+        <translation>過去 24 時間のアラートはありません。</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Open alerts</source>
+        <translation>未解決アラート</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Undelivered events</source>
+        <translation>未送信イベント</translation>
+    </message>
+    <message>
+        <source>Spool (MiB)</source>
+        <translation>スプール (MiB)</translation>
+    </message>
+    <message>
+        <source>Events lost</source>
+        <translation>消失イベント</translation>
+    </message>
+    <message>
+        <source>Every agent has delivered all its events; none lost any.</source>
+        <translation>すべてのエージェントがイベントを送信済みです。消失したイベントはありません。</translation>
+    </message>
+    <message>
+        <source>Rules with the most open alerts</source>
+        <translation>未解決アラートの多いルール</translation>
+    </message>
+    <message>
+        <source>Hosts with the most open alerts</source>
+        <translation>未解決アラートの多いホスト</translation>
+    </message>
+    <message>
+        <source>Agent spool backlog and losses</source>
+        <translation>エージェントのスプール滞留とイベント消失</translation>
+    </message>
+    <message>
+        <source>No open alerts.</source>
+        <translation>未解決のアラートはありません。</translation>
+    </message>
+</context>
+<context>
     <name>yagura::console::DashboardView</name>
     <message>
         <source>Refresh</source>
@@ -950,6 +1033,277 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Other</source>
         <comment>operating systems beyond the most common ones</comment>
         <translation>その他</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::EventsView</name>
+    <message>
+        <source>All categories</source>
+        <translation>すべてのカテゴリ</translation>
+    </message>
+    <message>
+        <source>Process starts</source>
+        <translation>プロセス起動</translation>
+    </message>
+    <message>
+        <source>Network connections</source>
+        <translation>ネットワーク接続</translation>
+    </message>
+    <message>
+        <source>File changes</source>
+        <translation>ファイル変更</translation>
+    </message>
+    <message>
+        <source>File deletions</source>
+        <translation>ファイル削除</translation>
+    </message>
+    <message>
+        <source>File renames</source>
+        <translation>ファイル名変更</translation>
+    </message>
+    <message>
+        <source>Logins and sudo</source>
+        <translation>ログインと sudo</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>アラート</translation>
+    </message>
+    <message>
+        <source>Text in any field (exact case)</source>
+        <translation>いずれかの項目に含まれるテキスト (大文字と小文字を区別)</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>More</source>
+        <translation>さらに表示</translation>
+    </message>
+    <message>
+        <source>Choose a host and a time range.</source>
+        <translation>ホストと期間を選択してください。</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>日時</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>カテゴリ</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>連番</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>概要</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>期間</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>～</translation>
+    </message>
+    <message>
+        <source>Could not list the hosts: %1</source>
+        <translation>ホストの一覧を取得できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>agent %1</source>
+        <translation>エージェント %1</translation>
+    </message>
+    <message>
+        <source>Choose a host first.</source>
+        <translation>先にホストを選択してください。</translation>
+    </message>
+    <message>
+        <source>The range ends before it starts.</source>
+        <translation>期間の終了日時が開始日時より前になっています。</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>検索に失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>No events match.</source>
+        <translation>条件に一致するイベントはありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>イベント %n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; more with &quot;More&quot;</source>
+        <translation>。[さらに表示] で続きを表示できます</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ExceptionDialog</name>
+    <message>
+        <source>Exception from a false positive</source>
+        <translation>誤検知からの例外作成</translation>
+    </message>
+    <message>
+        <source>Rule &quot;%1&quot; will not raise alerts again where this exception applies. Its events are still recorded.</source>
+        <translation>この例外が適用される範囲では、ルール「%1」によるアラートは発生しなくなります。イベントは引き続き記録されます。</translation>
+    </message>
+    <message>
+        <source>This host (%1)</source>
+        <translation>このホスト (%1)</translation>
+    </message>
+    <message>
+        <source>Every host of its group</source>
+        <translation>このホストが属するグループの全ホスト</translation>
+    </message>
+    <message>
+        <source>Every host</source>
+        <translation>すべてのホスト</translation>
+    </message>
+    <message>
+        <source>Any executable, not only %1</source>
+        <translation>%1 に限らず、すべての実行ファイル</translation>
+    </message>
+    <message>
+        <source>Ends on</source>
+        <translation>次の日時に終了</translation>
+    </message>
+    <message>
+        <source>Why this is not a threat (required)</source>
+        <translation>脅威ではないと判断した理由 (必須)</translation>
+    </message>
+    <message>
+        <source>Create exception</source>
+        <translation>例外を作成</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>適用範囲</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>有効期限</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ExceptionsPanel</name>
+    <message>
+        <source>Rule</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>適用範囲</translation>
+    </message>
+    <message>
+        <source>Executable</source>
+        <translation>実行ファイル</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>有効期限</translation>
+    </message>
+    <message>
+        <source>Silenced</source>
+        <translation>抑制回数</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>作成者</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Show expired and revoked</source>
+        <translation>期限切れ・失効済みも表示</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>失効させる…</translation>
+    </message>
+    <message>
+        <source>Exceptions are made from a false positive in the Alerts view.</source>
+        <translation>例外は、[アラート] 画面で誤検知のアラートから作成します。</translation>
+    </message>
+    <message>
+        <source>Revoke exception</source>
+        <translation>例外の失効</translation>
+    </message>
+    <message>
+        <source>Why (kept in the audit log):</source>
+        <translation>理由 (監査ログに記録されます):</translation>
+    </message>
+    <message>
+        <source>Could not load the exceptions: %1</source>
+        <translation>例外を読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>host %1</source>
+        <translation>ホスト %1</translation>
+    </message>
+    <message>
+        <source>group %1</source>
+        <translation>グループ %1</translation>
+    </message>
+    <message>
+        <source>every host</source>
+        <translation>すべてのホスト</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>no end</source>
+        <translation>無期限</translation>
+    </message>
+    <message>
+        <source>revoked</source>
+        <translation>失効済み</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>期限切れ</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>Exception revoked: its rule alerts again.</source>
+        <translation>例外を失効させました。対象のルールは再びアラートを発生させます。</translation>
+    </message>
+    <message>
+        <source>Not revoked: %1</source>
+        <translation>例外を失効させられませんでした: %1</translation>
     </message>
 </context>
 <context>
@@ -1090,10 +1444,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>対応アクション (ネットワーク隔離、プロセスの強制終了、ファイルの隔離) はまだ実装されていません。</translation>
     </message>
     <message>
-        <source>Policies are not built yet.</source>
-        <translation>ポリシー機能はまだ実装されていません。</translation>
-    </message>
-    <message>
         <source>Vulnerability tracking is not built yet.</source>
         <translation>脆弱性管理機能はまだ実装されていません。</translation>
     </message>
@@ -1181,6 +1531,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Your session has ended. Log in again.</source>
         <translation>セッションが終了しました。もう一度ログインしてください。</translation>
     </message>
+    <message>
+        <source>Events</source>
+        <translation>イベント</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::NewUserDialog</name>
@@ -1233,6 +1587,441 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>The generated password is shown once after the user is created.</source>
         <translation>生成されたパスワードは、ユーザーの作成後に一度だけ表示されます。</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::PoliciesView</name>
+    <message>
+        <source>Groups and policies</source>
+        <translation>グループとポリシー</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>ルール</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>例外</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::PolicyEditor</name>
+    <message>
+        <source>Group</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>エージェント数</translation>
+    </message>
+    <message>
+        <source>Policy version</source>
+        <translation>ポリシーのバージョン</translation>
+    </message>
+    <message>
+        <source>Applied by</source>
+        <translation>適用済み</translation>
+    </message>
+    <message>
+        <source>New group…</source>
+        <translation>新規グループ…</translation>
+    </message>
+    <message>
+        <source>Move agents here…</source>
+        <translation>エージェントをこのグループに移動…</translation>
+    </message>
+    <message>
+        <source>Agent groups</source>
+        <translation>エージェントグループ</translation>
+    </message>
+    <message>
+        <source>One absolute path per line; folders are watched with everything below them</source>
+        <translation>1 行に 1 つずつ絶対パスを入力 (フォルダーは配下のすべてが監視対象)</translation>
+    </message>
+    <message>
+        <source>Detect ransomware-like file activity</source>
+        <translation>ランサムウェアに類似したファイル操作を検知</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source>Why this change (kept in the history)</source>
+        <translation>変更の理由 (履歴に記録されます)</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>新しいバージョンとして保存</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>判定時間</translation>
+    </message>
+    <message>
+        <source>Files rewritten or renamed</source>
+        <translation>書き換え・名前変更されたファイル数</translation>
+    </message>
+    <message>
+        <source>Content entropy above (bits/byte)</source>
+        <translation>内容のエントロピーのしきい値 (ビット/バイト)</translation>
+    </message>
+    <message>
+        <source>Ransom notes</source>
+        <translation>ランサムノート</translation>
+    </message>
+    <message>
+        <source>Rule packs</source>
+        <translation>ルールパック</translation>
+    </message>
+    <message>
+        <source>Watched files and folders</source>
+        <translation>監視対象のファイルとフォルダー</translation>
+    </message>
+    <message>
+        <source>Ransomware</source>
+        <translation>ランサムウェア</translation>
+    </message>
+    <message>
+        <source>Offline spool budget</source>
+        <translation>オフライン時のスプール上限</translation>
+    </message>
+    <message>
+        <source>Keep telemetry on the server</source>
+        <translation>サーバーでのテレメトリ保存期間</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>コメント</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>ポリシー</translation>
+    </message>
+    <message>
+        <source>Only administrators change policies.</source>
+        <translation>ポリシーを変更できるのは管理者のみです。</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Runs version</source>
+        <translation>適用中のバージョン</translation>
+    </message>
+    <message>
+        <source>Should run</source>
+        <translation>適用予定のバージョン</translation>
+    </message>
+    <message>
+        <source>Versions (select one to see what it changed)</source>
+        <translation>バージョン (選択すると変更内容が表示されます)</translation>
+    </message>
+    <message>
+        <source>Agents of the group</source>
+        <translation>グループのエージェント</translation>
+    </message>
+    <message>
+        <source>Could not load the groups: %1</source>
+        <translation>グループを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2 rules for Linux agents)</source>
+        <translation>%1 (Linux エージェント向けルール %2 件)</translation>
+    </message>
+    <message>
+        <source>Group %1 has no policy yet; its agents keep the last one they ran. Saving gives it one.</source>
+        <translation>グループ %1 にはまだポリシーがありません。所属するエージェントは、最後に適用したポリシーを引き続き使用します。保存すると、このグループにポリシーが設定されます。</translation>
+    </message>
+    <message>
+        <source>Could not load the policy: %1</source>
+        <translation>ポリシーを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Version %1, saved by %2 on %3</source>
+        <translation>バージョン %1 (%3 に %2 が保存)</translation>
+    </message>
+    <message>
+        <source>Watched path &quot;%1&quot; must be absolute, without &quot;..&quot;.</source>
+        <translation>監視対象のパス「%1」は、「..」を含まない絶対パスで指定してください。</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>保存できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Saved as version %1; the group&apos;s agents fetch it now.</source>
+        <translation>バージョン %1 として保存しました。グループのエージェントは、このバージョンを直ちに取得します。</translation>
+    </message>
+    <message>
+        <source>Version %1 · %2 · %3</source>
+        <translation>バージョン %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>No versions yet.</source>
+        <translation>バージョンはまだありません。</translation>
+    </message>
+    <message>
+        <source>The group&apos;s first version:</source>
+        <translation>グループの最初のバージョン:</translation>
+    </message>
+    <message>
+        <source>Changes from version %1 to %2:</source>
+        <translation>バージョン %1 から %2 への変更点:</translation>
+    </message>
+    <message>
+        <source>(the same settings: saved again because its rule packs changed)</source>
+        <translation>(設定に変更はありません。ルールパックが変更されたため再保存されました)</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>まだなし</translation>
+    </message>
+    <message>
+        <source>Not applied yet: the agent is offline or fetching it</source>
+        <translation>未適用: エージェントがオフラインか、ポリシーを取得中です</translation>
+    </message>
+    <message>
+        <source>New group</source>
+        <translation>新規グループ</translation>
+    </message>
+    <message>
+        <source>Name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;):</source>
+        <translation>名前 (半角英数字と &apos;.&apos;、&apos;-&apos;、&apos;_&apos;):</translation>
+    </message>
+    <message>
+        <source>Group not created: %1</source>
+        <translation>グループを作成できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Group %1 created.</source>
+        <translation>グループ %1 を作成しました。</translation>
+    </message>
+    <message>
+        <source>Could not list agents: %1</source>
+        <translation>エージェントの一覧を取得できませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Move agents to %1</source>
+        <translation>エージェントを %1 に移動</translation>
+    </message>
+    <message>
+        <source>%1 (now in %2)</source>
+        <translation>%1 (現在: %2)</translation>
+    </message>
+    <message>
+        <source>They run this group&apos;s policy from their next contact.</source>
+        <translation>移動したエージェントは、次回の通信時からこのグループのポリシーを適用します。</translation>
+    </message>
+    <message>
+        <source>Not moved: %1</source>
+        <translation>移動できませんでした: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n agent(s) moved to %1.</source>
+        <translation>
+            <numerusform>エージェント %n 台を %1 に移動しました。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::RulesPanel</name>
+    <message>
+        <source>loaded</source>
+        <translation>読み込み済み</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>重複</translation>
+    </message>
+    <message>
+        <source>not supported</source>
+        <translation>未対応</translation>
+    </message>
+    <message>
+        <source>Pack</source>
+        <translation>ルールパック</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>ルール数</translation>
+    </message>
+    <message>
+        <source>Loaded</source>
+        <translation>読み込み済み</translation>
+    </message>
+    <message>
+        <source>Not loaded</source>
+        <translation>未読み込み</translation>
+    </message>
+    <message>
+        <source>Enabled</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>For Linux agents</source>
+        <translation>Linux エージェント向け</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>インポート</translation>
+    </message>
+    <message>
+        <source>Import rules…</source>
+        <translation>ルールをインポート…</translation>
+    </message>
+    <message>
+        <source>All rules</source>
+        <translation>すべてのルール</translation>
+    </message>
+    <message>
+        <source>Not supported</source>
+        <translation>未対応</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>重複</translation>
+    </message>
+    <message>
+        <source>Search title, id or file</source>
+        <translation>タイトル、ID、ファイルで検索</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>有効にする</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>無効にする</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ステータス</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>重大度</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>タイトル</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Why not</source>
+        <translation>未読み込みの理由</translation>
+    </message>
+    <message>
+        <source>Select a rule to read it</source>
+        <translation>ルールを選択すると内容が表示されます</translation>
+    </message>
+    <message>
+        <source>Could not load the rule packs: %1</source>
+        <translation>ルールパックを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>ships with Yagura</source>
+        <translation>Yagura に同梱</translation>
+    </message>
+    <message>
+        <source>%1 by %2</source>
+        <translation>%1 (実行者: %2)</translation>
+    </message>
+    <message>
+        <source>Could not load the rules: %1</source>
+        <translation>ルールを読み込めませんでした: %1</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>オン</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>オフ</translation>
+    </message>
+    <message>
+        <source>Showing %1 of %2 rules: narrow the search to see the others.</source>
+        <translation>ルール %2 件中 %1 件を表示しています。残りを表示するには、検索条件を絞り込んでください。</translation>
+    </message>
+    <message>
+        <source>Not changed: %1</source>
+        <translation>変更できませんでした: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) enabled; the policies using the pack have a new version.</source>
+        <translation>
+            <numerusform>ルール %n 件を有効にしました。このルールパックを使用するポリシーに新しいバージョンが作成されました。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s) disabled; the policies using the pack have a new version.</source>
+        <translation>
+            <numerusform>ルール %n 件を無効にしました。このルールパックを使用するポリシーに新しいバージョンが作成されました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder of Sigma rules</source>
+        <translation>Sigma ルールのフォルダー</translation>
+    </message>
+    <message>
+        <source>Archive of Sigma rules</source>
+        <translation>Sigma ルールのアーカイブ</translation>
+    </message>
+    <message>
+        <source>Archives (*.tar *.tar.gz *.tgz *.tar.xz *.zip)</source>
+        <translation>アーカイブ (*.tar *.tar.gz *.tgz *.tar.xz *.zip)</translation>
+    </message>
+    <message>
+        <source>Import rules</source>
+        <translation>ルールのインポート</translation>
+    </message>
+    <message>
+        <source>Pack name (letters, digits, &apos;.&apos;, &apos;-&apos;, &apos;_&apos;); an existing pack is replaced:</source>
+        <translation>パック名 (半角英数字と &apos;.&apos;、&apos;-&apos;、&apos;_&apos;)。同名の既存パックは置き換えられます:</translation>
+    </message>
+    <message>
+        <source>Not imported: %1</source>
+        <translation>インポートできませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Importing %1…</source>
+        <translation>%1 をインポート中…</translation>
+    </message>
+    <message>
+        <source>Import stopped: %1. The pack is unchanged.</source>
+        <translation>インポートが中断されました: %1。ルールパックは変更されていません。</translation>
+    </message>
+    <message>
+        <source>Pack %1: %2 rules loaded, %3 not loaded, %4 for Linux agents.</source>
+        <translation>ルールパック %1: 読み込み済み %2 件、未読み込み %3 件、Linux エージェント向け %4 件。</translation>
     </message>
 </context>
 <context>
