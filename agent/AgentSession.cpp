@@ -170,7 +170,6 @@ Status AgentSession::handleReply(const std::string& bytes) {
             // Committed by the server: now, and only now, the spool may forget them.
             YAGURA_TRY(m_config.spool->acknowledge(request.pendingEvents));
             m_eventsDelivered += static_cast<std::uint64_t>(request.pendingEvents.events_size());
-            m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
         }
         if (request.type == proto::INVENTORY_SNAPSHOT || request.type == proto::INVENTORY_DELTA) {
             // Only what the server committed becomes the base of the next delta.
@@ -238,10 +237,8 @@ Status AgentSession::doDueWork() {
         request.set_version(m_wantedPolicy);
         return send(proto::POLICY_REQUEST, request);
     }
-    bool sentEvents = false;
-    YAGURA_TRY(sendEvents(sentEvents));
-    if (sentEvents)
-        return success();
+    // A due heartbeat goes before telemetry: a busy agent must still report its applied policy
+    // and spool backlog on time.
     if (nowMs >= m_nextHeartbeatMs) {
         m_nextHeartbeatMs = nowMs + m_heartbeatInterval.count();
         proto::Heartbeat heartbeat;
@@ -256,7 +253,8 @@ Status AgentSession::doDueWork() {
         }
         return send(proto::HEARTBEAT, heartbeat);
     }
-    return success();
+    bool sentEvents = false;
+    return sendEvents(sentEvents);
 }
 
 void AgentSession::policyAnnounced(std::uint64_t version) {

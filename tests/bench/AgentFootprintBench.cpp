@@ -758,6 +758,10 @@ json measureAuditd(const std::filesystem::path& dir, double rate, int stormSecon
         {"kernel_lost_records", lostBefore && lostAfter ? statusNumber(*lostAfter, "lost") -
                                                               statusNumber(*lostBefore, "lost")
                                                         : -1},
+        {"kernel_backlog_wait_time_actual",
+         lostBefore && lostAfter ? statusNumber(*lostAfter, "backlog_wait_time_actual") -
+                                       statusNumber(*lostBefore, "backlog_wait_time_actual")
+                                 : -1},
         {"log_bytes", counts.logBytes},
         {"execve_records_in_log", counts.execveRecords},
         {"generator", stormJson(storm)},

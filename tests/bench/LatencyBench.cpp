@@ -195,38 +195,44 @@ std::optional<std::int64_t> markedIndex(std::string_view text, const std::string
 
 struct Phase {
     std::vector<double> latenciesMs;
+    // Of each sample: from the start to the agent's detection (the alert event's time, wall
+    // clock, millisecond resolution); the rest is spool, delivery, store and notification.
+    std::vector<double> detectionMs;
     int missed = 0;     // no alert within the timeout
     int unverified = 0; // the alert's newest event had no readable command line
     int ambiguous = 0;  // the count moved by more than one: not used as a sample
     int wrongEvent = 0; // the alert's newest event was another start: not used as a sample
 };
 
-json summarise(const Phase& phase) {
-    std::vector<double> sorted = phase.latenciesMs;
-    std::sort(sorted.begin(), sorted.end());
-    json out = {{"samples", sorted.size()},
-                {"missed", phase.missed},
-                {"unverified", phase.unverified},
-                {"ambiguous", phase.ambiguous},
-                {"wrong_event", phase.wrongEvent}};
-    if (sorted.empty())
-        return out;
+json distribution(std::vector<double> values) {
+    if (values.empty())
+        return json();
+    std::sort(values.begin(), values.end());
     // Nearest rank.
     auto percentile = [&](double q) {
         const auto rank =
-            static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
-        return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+            static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+        return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
     };
-    out["latency_ms"] = {
-        {"min", sorted.front()},
+    return {
+        {"min", values.front()},
         {"p50", percentile(0.50)},
         {"p90", percentile(0.90)},
         {"p99", percentile(0.99)},
-        {"max", sorted.back()},
+        {"max", values.back()},
         {"mean",
-         std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size())},
+         std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size())},
     };
-    return out;
+}
+
+json summarise(const Phase& phase) {
+    return {{"samples", phase.latenciesMs.size()},
+            {"missed", phase.missed},
+            {"unverified", phase.unverified},
+            {"ambiguous", phase.ambiguous},
+            {"wrong_event", phase.wrongEvent},
+            {"latency_ms", distribution(phase.latenciesMs)},
+            {"of_which_until_detection_ms", distribution(phase.detectionMs)}};
 }
 
 class Sampler {
@@ -266,6 +272,7 @@ private:
         } else {
             argv = {m_trigger.data(), tag.data(), nullptr};
         }
+        const auto wallStart = system_clock::now();
         const double start = monotonicMs();
         pid_t pid = 0;
         if (::posix_spawn(&pid, m_trigger.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
@@ -298,10 +305,15 @@ private:
             request.mutable_get_alert()->set_alert_id(alert.id());
             auto details = m_client.call(std::move(request));
             std::optional<std::int64_t> seen;
-            if (details.ok())
-                for (const auto& field : details->get_alert().triggering_event().fields())
+            std::optional<double> detectedMs;
+            if (details.ok()) {
+                const auto& event = details->get_alert().triggering_event();
+                for (const auto& field : event.fields())
                     if (field.name() == "CommandLine")
                         seen = markedIndex(field.value(), m_marker);
+                detectedMs = static_cast<double>(event.time_unix_ms()) -
+                             duration<double, std::milli>(wallStart.time_since_epoch()).count();
+            }
             if (!recorded)
                 return;
             if (jumped) {
@@ -317,6 +329,8 @@ private:
             if (!seen)
                 ++phase.unverified;
             phase.latenciesMs.push_back(arrived - start);
+            if (detectedMs)
+                phase.detectionMs.push_back(std::max(0.0, *detectedMs));
             return;
         }
     }
