@@ -18,41 +18,38 @@ Event::Event(std::string categoryName, std::string productName, std::string serv
       service(std::move(serviceName)) {}
 
 void Event::set(std::string field, std::string value) {
-    std::string loweredName = toLowerAscii(field);
-    auto it = m_index.find(loweredName);
-    if (it != m_index.end()) {
-        for (std::size_t index : it->second) {
-            if (m_fields[index].name == field) {
-                m_fields[index].lowered = toLowerAscii(value);
-                m_fields[index].value = std::move(value);
-                return;
-            }
+    for (Field& existing : m_fields) {
+        if (existing.name == field) {
+            existing.lowered = toLowerAscii(value);
+            existing.value = std::move(value);
+            return;
         }
-    } else {
-        it = m_index.emplace(std::move(loweredName), std::vector<std::size_t>{}).first;
     }
-    it->second.push_back(m_fields.size());
     std::string lowered = toLowerAscii(value);
-    m_fields.push_back(Field{std::move(field), std::move(value), std::move(lowered)});
+    std::string loweredName = toLowerAscii(field);
+    m_fields.push_back(
+        Field{std::move(field), std::move(value), std::move(lowered), std::move(loweredName)});
 }
 
 void Event::clear() {
     m_fields.clear();
-    m_index.clear();
     category.clear();
     product.clear();
     service.clear();
 }
 
 const Event::Field* Event::find(std::string_view name, std::string_view loweredName) const {
-    const auto it = m_index.find(loweredName);
-    if (it == m_index.end())
-        return nullptr;
-    for (std::size_t index : it->second) {
-        if (m_fields[index].name == name)
-            return &m_fields[index];
+    // The exact spelling wins; otherwise the first field whose name differs only in case.
+    const Field* caseInsensitive = nullptr;
+    for (const Field& field : m_fields) {
+        if (field.loweredName.size() != loweredName.size() || field.loweredName != loweredName)
+            continue;
+        if (field.name == name)
+            return &field;
+        if (caseInsensitive == nullptr)
+            caseInsensitive = &field;
     }
-    return &m_fields[it->second.front()];
+    return caseInsensitive;
 }
 
 const Event::Field* Event::find(std::string_view name) const {

@@ -3,7 +3,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace yagura::detect {
@@ -22,7 +21,8 @@ public:
     struct Field {
         std::string name;
         std::string value;
-        std::string lowered; // toLowerAscii(value), computed once at set()
+        std::string lowered;     // toLowerAscii(value), computed once at set()
+        std::string loweredName; // toLowerAscii(name)
     };
 
     Event() = default;
@@ -52,16 +52,8 @@ public:
     std::string service;
 
 private:
-    struct Hash {
-        using is_transparent = void;
-        std::size_t operator()(std::string_view text) const {
-            return std::hash<std::string_view>{}(text);
-        }
-    };
-
+    // A dozen fields or so: a scan comparing lengths first beats hashing the name.
     std::vector<Field> m_fields;
-    // lower-cased name -> indices of the fields with that lower-cased name (almost always one)
-    std::unordered_map<std::string, std::vector<std::size_t>, Hash, std::equal_to<>> m_index;
 };
 
 } // namespace yagura::detect

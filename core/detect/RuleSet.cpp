@@ -3,6 +3,8 @@
 #include "common/Files.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <system_error>
 
 namespace yagura::detect {
@@ -33,6 +35,36 @@ bool noLogSource(const Event& event) {
 }
 
 } // namespace
+
+struct RuleSet::PrefilterState {
+    std::mutex mutex;
+    std::atomic<bool> built{false};
+    Prefilter prefilter;
+};
+
+RuleSet::RuleSet() : m_prefilter(std::make_unique<PrefilterState>()) {}
+RuleSet::~RuleSet() = default;
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+
+const Prefilter& RuleSet::prefilter() const {
+    PrefilterState& state = *m_prefilter;
+    if (!state.built.load(std::memory_order_acquire)) {
+        const std::lock_guard lock(state.mutex);
+        if (!state.built.load(std::memory_order_relaxed)) {
+            state.prefilter = Prefilter{};
+            for (const auto& rule : m_rules)
+                state.prefilter.addRule(rule->sequence, rule->detection);
+            state.prefilter.build();
+            state.built.store(true, std::memory_order_release);
+        }
+    }
+    return state.prefilter;
+}
+
+std::size_t RuleSet::prefilteredRules() const {
+    return prefilter().filteredRules();
+}
 
 bool LogSource::appliesTo(const Event& event) const {
     if (noLogSource(event))
@@ -67,6 +99,7 @@ Result<const Rule*> RuleSet::addRule(Rule rule) {
         group = m_groups.end() - 1;
     }
     group->rules.push_back(added);
+    m_prefilter->built.store(false, std::memory_order_release); // loading is single-threaded
     return added;
 }
 
@@ -134,13 +167,14 @@ void RuleSet::forEachCandidateGroup(const Event& event, Visit&& visit) const {
         visitBucket("");
 }
 
-void RuleSet::match(const Event& event, std::vector<const Rule*>& out) const {
+template <typename Wanted>
+void RuleSet::matchWhere(const Event& event, std::vector<const Rule*>& out, Wanted&& wanted) const {
     const std::size_t first = out.size();
     std::size_t groups = 0;
     forEachCandidateGroup(event, [&](const Group& group) {
         const std::size_t before = out.size();
         for (const Rule* rule : group.rules) {
-            if (rule->matches(event))
+            if (wanted(rule->sequence) && rule->matches(event))
                 out.push_back(rule);
         }
         groups += out.size() > before ? 1 : 0;
@@ -149,6 +183,29 @@ void RuleSet::match(const Event& event, std::vector<const Rule*>& out) const {
         std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
                   [](const Rule* a, const Rule* b) { return a->sequence < b->sequence; });
     }
+}
+
+void RuleSet::match(const Event& event, std::vector<const Rule*>& out) const {
+    const Prefilter& filter = prefilter();
+    // Marks of the rules whose literals occur in this event; a generation number instead of
+    // clearing, per thread, so concurrent matches never share them.
+    thread_local std::vector<std::uint32_t> marks;
+    thread_local std::uint32_t generation = 0;
+    if (marks.size() < m_rules.size())
+        marks.resize(m_rules.size(), 0);
+    if (++generation == 0) {
+        std::fill(marks.begin(), marks.end(), 0);
+        generation = 1;
+    }
+    const std::uint32_t current = generation;
+    filter.scan(event, [&](std::size_t sequence) { marks[sequence] = current; });
+    matchWhere(event, out, [&](std::size_t sequence) {
+        return filter.alwaysEvaluated(sequence) || marks[sequence] == current;
+    });
+}
+
+void RuleSet::matchWithoutPrefilter(const Event& event, std::vector<const Rule*>& out) const {
+    matchWhere(event, out, [](std::size_t) { return true; });
 }
 
 std::vector<const Rule*> RuleSet::match(const Event& event) const {

@@ -2,6 +2,7 @@
 
 #include "common/Result.h"
 #include "detect/Event.h"
+#include "detect/Prefilter.h"
 #include "detect/Rule.h"
 
 #include <cstddef>
@@ -29,11 +30,12 @@ struct LoadReport {
 // const and may run concurrently from any number of threads once loading is done.
 class RuleSet {
 public:
-    RuleSet() = default;
+    RuleSet();
+    ~RuleSet();
     RuleSet(const RuleSet&) = delete;
     RuleSet& operator=(const RuleSet&) = delete;
-    RuleSet(RuleSet&&) = default;
-    RuleSet& operator=(RuleSet&&) = default;
+    RuleSet(RuleSet&&) noexcept;
+    RuleSet& operator=(RuleSet&&) noexcept;
 
     // Adds one rule; the pointer stays valid for the RuleSet's lifetime. A rule whose non-empty
     // id is already in the set is refused.
@@ -55,6 +57,10 @@ public:
     [[nodiscard]] std::size_t size() const { return m_rules.size(); }
     [[nodiscard]] const Rule* findById(std::string_view id) const;
     [[nodiscard]] std::vector<const Rule*> rules() const;
+    // Rules that the literal prefilter can skip for events without their literals.
+    [[nodiscard]] std::size_t prefilteredRules() const;
+    // For tests: match() without the prefilter (every candidate rule evaluated).
+    void matchWithoutPrefilter(const Event& event, std::vector<const Rule*>& out) const;
 
 private:
     struct Group {
@@ -68,6 +74,12 @@ private:
         }
     };
     template <typename Visit> void forEachCandidateGroup(const Event& event, Visit&& visit) const;
+    template <typename Wanted>
+    void matchWhere(const Event& event, std::vector<const Rule*>& out, Wanted&& wanted) const;
+    // Built at the first match after a change; match() may then run on many threads.
+    const Prefilter& prefilter() const;
+    struct PrefilterState;
+    std::unique_ptr<PrefilterState> m_prefilter;
 
     std::vector<std::unique_ptr<Rule>> m_rules;
     std::vector<Group> m_groups;

@@ -36,7 +36,6 @@
 #include <map>
 #include <random>
 #include <set>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <thread>
 #include <unistd.h>
@@ -55,8 +54,7 @@ void onSignal(int) {
 // ---- processes -------------------------------------------------------------------------------
 
 struct Usage {
-    double cpuMs = 0;         // utime + stime, every thread
-    double childrenCpuMs = 0; // cutime + cstime: children it has reaped
+    double cpuMs = 0; // utime + stime, every thread
     long rssKib = 0;
     long hwmKib = 0; // peak RSS
 };
@@ -72,7 +70,6 @@ Usage usageOf(pid_t pid) {
             return std::stod(std::string(fields[i])) * msPerTick;
         };
         usage.cpuMs = ticks(11) + ticks(12);
-        usage.childrenCpuMs = ticks(13) + ticks(14);
     }
     auto status = files::readFile("/proc/" + std::to_string(pid) + "/status", 65536);
     if (status.ok())
@@ -298,6 +295,17 @@ json machineInfo() {
     return machine;
 }
 
+// Processes created on the host since boot (/proc/stat "processes"): what an idle window really
+// held, since both monitors see every start on the host.
+std::int64_t hostForks() {
+    auto stat = files::readFile("/proc/stat", 1 << 20);
+    if (stat.ok())
+        for (std::string_view line : text::split(*stat, '\n'))
+            if (text::startsWith(line, "processes "))
+                return std::stoll(std::string(line.substr(10)));
+    return -1;
+}
+
 std::string loadAverage() {
     auto load = files::readFile("/proc/loadavg", 4096);
     return load.ok() ? std::string(text::trim(*load)) : "";
@@ -309,7 +317,6 @@ struct AgentCounts {
     std::set<std::int64_t> marked; // storm starts the agent reported with their argv
     std::int64_t duplicates = 0;
     std::int64_t withoutArgv = 0; // children of the storm reported without image or argv
-    std::int64_t events = 0;      // every process_creation event of the agent
 };
 
 Result<AgentCounts> countAgentEvents(client::OperatorClient& client, std::uint64_t agentId,
@@ -327,7 +334,6 @@ Result<AgentCounts> countAgentEvents(client::OperatorClient& client, std::uint64
         YAGURA_ASSIGN_OR_RETURN(const auto response, client.call(std::move(request)));
         const auto& events = response.list_events().events();
         for (const auto& event : events) {
-            ++counts.events;
             after = event.seq();
             std::string commandLine;
             std::string parent;
@@ -443,6 +449,7 @@ json measureAgent(const std::filesystem::path& dir, double rate, int stormSecond
     const pid_t agentPid = agent->pid();
     const Usage idleStart = usageOf(agentPid);
     const double idleStartSeconds = steadySeconds();
+    const std::int64_t forksBefore = hostForks();
     if (!measureFor(seconds{idleSeconds}))
         return {{"error", "interrupted"}};
     const Usage idleEnd = usageOf(agentPid);
@@ -451,7 +458,8 @@ json measureAgent(const std::filesystem::path& dir, double rate, int stormSecond
     out["idle"] = {{"seconds", idleElapsed},
                    {"rss_kib", idleEnd.rssKib},
                    {"cpu_percent", idleCpuMsPerSecond / 10.0},
-                   {"cpu_ms", idleEnd.cpuMs - idleStart.cpuMs}};
+                   {"cpu_ms", idleEnd.cpuMs - idleStart.cpuMs},
+                   {"host_process_starts", hostForks() - forksBefore}};
 
     // Logged in before the storm: the password check is not part of the server's storm cost.
     auto client = client::OperatorClient::create(
@@ -709,6 +717,7 @@ json measureAuditd(const std::filesystem::path& dir, double rate, int stormSecon
     const pid_t kauditd = kernelThread("kauditd");
     const Usage idleStart = usageOf(daemonPid);
     const double idleStartSeconds = steadySeconds();
+    const std::int64_t forksBefore = hostForks();
     if (!measureFor(seconds{idleSeconds}))
         return {{"error", "interrupted"}};
     const Usage idleEnd = usageOf(daemonPid);
@@ -717,7 +726,8 @@ json measureAuditd(const std::filesystem::path& dir, double rate, int stormSecon
     out["idle"] = {{"seconds", idleElapsed},
                    {"rss_kib", idleEnd.rssKib},
                    {"cpu_percent", idleCpuMsPerSecond / 10.0},
-                   {"cpu_ms", idleEnd.cpuMs - idleStart.cpuMs}};
+                   {"cpu_ms", idleEnd.cpuMs - idleStart.cpuMs},
+                   {"host_process_starts", hostForks() - forksBefore}};
 
     const std::string marker = randomMarker("yagura-storm-auditd-");
     const auto lostBefore = auditStatus(auditctl);

@@ -74,6 +74,35 @@ private slots:
             QVERIFY2(covered.contains(rule->id), ("no case for " + rule->origin).c_str());
     }
 
+    // The literal prefilter skips rules whose necessary literals are absent: it must never change
+    // a result. Checked with our pack and all of SigmaHQ loaded together, on every fixture event.
+    void thePrefilterNeverChangesAResult() {
+        detect::RuleSet all;
+        (void)all.loadDirectory(YAGURA_SOURCE_DIR "/rules/yagura-default");
+        const auto report = all.loadDirectory(YAGURA_SHARED_DATA_DIR "/sigma/rules");
+        QVERIFY(report.loaded > 3000);
+        QVERIFY2(all.prefilteredRules() > all.size() / 2,
+                 qPrintable(QString::number(all.prefilteredRules())));
+        int compared = 0;
+        for (const char* list : {"cases", "benign"}) {
+            for (const auto& entry : m_fixture.at(list)) {
+                auto events = detect::parseJsonEvents(entry.at("event").dump());
+                QVERIFY(events.ok());
+                // As stated, and without a log source (every rule applies).
+                for (detect::Event event : {events->front(), events->front()}) {
+                    if (compared % 2 == 1)
+                        event.category = event.product = event.service = {};
+                    std::vector<const detect::Rule*> fast, slow;
+                    all.match(event, fast);
+                    all.matchWithoutPrefilter(event, slow);
+                    QCOMPARE(fast, slow);
+                    ++compared;
+                }
+            }
+        }
+        QVERIFY(compared > 300);
+    }
+
     void everydayAdministrationFiresNothing() {
         QVERIFY(m_fixture.at("benign").size() >= 20);
         for (const auto& benign : m_fixture.at("benign"))
