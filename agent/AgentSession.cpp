@@ -280,8 +280,9 @@ Status AgentSession::handlePolicy(const proto::Envelope& envelope) {
         return success();
     }
     m_config.policyVersion = bundle->version();
-    if (m_wantedPolicy != bundle->version())
-        m_failedPolicy = 0; // a newer one was announced meanwhile: ask again
+    // The server answers with its current version, whatever was asked: that is the one wanted
+    // now (a later announcement names a newer one).
+    m_wantedPolicy = bundle->version();
     // Tell the server at once which version runs now.
     m_nextHeartbeatMs = 0;
     spdlog::info("policy version {} of group {} applied ({} rules)", bundle->version(),

@@ -225,7 +225,7 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         network.setIgnoredPids({::getpid()}); // the agent's own session to the server
         collectingNetwork = true;
     } else {
-        spdlog::warn("network connections not collected: {}", started.error().message);
+        spdlog::warn("{}", started.error().message);
     }
     std::int64_t nextNetworkPollMs = 0;
     ProcessPipeline processes(detector);

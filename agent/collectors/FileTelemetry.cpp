@@ -132,10 +132,12 @@ FileMonitorConfig fileMonitorConfig(const proto::PolicySpec& spec, FileMonitorCo
         limits.minHighEntropyFiles = std::max(1u, limits.minFiles / 2);
         limits.suspicionFiles = std::max(1u, limits.minFiles / 4);
     }
-    if (ransomware.entropy_bits_per_byte() > 0)
+    // The server validates a spec before storing it, so an enabled heuristic's values are meant
+    // as written: 0 ransom notes turns the note trigger off, 0 bits counts any content.
+    if (ransomware.enabled()) {
         limits.entropyBitsPerByte = ransomware.entropy_bits_per_byte();
-    if (ransomware.ransom_notes() > 0)
         limits.minNotes = ransomware.ransom_notes();
+    }
     return base;
 }
 

@@ -34,7 +34,7 @@ public:
     std::filesystem::path storedPath() const { return m_stateDir / "policy.pb"; }
 
 private:
-    Status activate(const proto::PolicyBundle& bundle);
+    Status activate(const proto::PolicyBundle& bundle, bool configureCollectors);
 
     std::filesystem::path m_stateDir;
     AgentDetector& m_detector;

@@ -183,6 +183,12 @@ PolicyEditor::PolicyEditor(ServerConnection* connection, QWidget* parent)
     });
     connect(m_history, &QListWidget::currentRowChanged, this, [this] { showDiff(); });
     connect(m_save, &QPushButton::clicked, this, &PolicyEditor::save);
+    // Another operator's save: the groups' versions move on; the form stays as it is (a save
+    // from it is then refused as stale, not silently overwritten).
+    connect(connection, &ServerConnection::policyChanged, this, [this](const proto::PolicyRecord&) {
+        if (isVisible())
+            loadGroups();
+    });
     connect(newGroup, &QPushButton::clicked, this, &PolicyEditor::createGroup);
     connect(move, &QPushButton::clicked, this, &PolicyEditor::moveAgents);
 }

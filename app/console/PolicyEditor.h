@@ -77,7 +77,7 @@ private:
     QTableWidget* m_agents;
     proto::PolicyRecord m_loaded;
     std::vector<proto::PolicyRecord> m_versions;
-    QStringList m_disabledRules; // kept as loaded: edited in the Rules tab
+    QStringList m_disabledRules; // kept as loaded (per-group switches: yagura-ctl policy set)
 };
 
 } // namespace yagura::console

@@ -122,6 +122,7 @@ public:
 signals:
     void connectionStateChanged(bool connected);
     void agentChanged(const yagura::proto::AgentSummary& agent);
+    void policyChanged(const yagura::proto::PolicyRecord& policy);
     void alertChanged(const yagura::proto::AlertSummary& alert);
     void sessionEnded(const QString& reason);
 
@@ -137,6 +138,8 @@ private:
                 emit agentChanged((*notification)->agent_changed());
             else if ((*notification)->has_alert_changed())
                 emit alertChanged((*notification)->alert_changed());
+            else if ((*notification)->has_policy_changed())
+                emit policyChanged((*notification)->policy_changed());
         }
     }
 
@@ -177,10 +180,12 @@ private:
 ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
     qRegisterMetaType<yagura::proto::AgentSummary>();
     qRegisterMetaType<yagura::proto::AlertSummary>();
+    qRegisterMetaType<yagura::proto::PolicyRecord>();
     m_worker = new ConnectionWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::agentChanged);
+    connect(m_worker, &ConnectionWorker::policyChanged, this, &ServerConnection::policyChanged);
     connect(m_worker, &ConnectionWorker::alertChanged, this, &ServerConnection::alertChanged);
     connect(m_worker, &ConnectionWorker::connectionStateChanged, this, [this](bool connected) {
         m_connected = connected;

@@ -68,6 +68,8 @@ signals:
     void connectionStateChanged(bool connected);
     void agentChanged(const yagura::proto::AgentSummary& agent);
     void alertChanged(const yagura::proto::AlertSummary& alert);
+    // Someone (or a rule change) saved a new policy version.
+    void policyChanged(const yagura::proto::PolicyRecord& policy);
     void sessionEnded(const QString& reason);
     void loggedIn(const QString& user, const QString& role);
 
@@ -84,3 +86,4 @@ private:
 
 Q_DECLARE_METATYPE(yagura::proto::AgentSummary)
 Q_DECLARE_METATYPE(yagura::proto::AlertSummary)
+Q_DECLARE_METATYPE(yagura::proto::PolicyRecord)

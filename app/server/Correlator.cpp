@@ -28,9 +28,11 @@ Correlator::Correlator(SiteStore& store, const Clock& clock, const ServerConfig&
     : m_store(store), m_clock(clock), m_config(config) {}
 
 Result<std::vector<std::int64_t>> Correlator::observe(std::int64_t agentId,
-                                                      const proto::EventBatch& batch) {
+                                                      const proto::EventBatch& batch,
+                                                      const std::vector<int>& fresh) {
     std::vector<std::int64_t> alerts;
-    for (const auto& event : batch.events()) {
+    for (const int index : fresh) {
+        const proto::TelemetryEvent& event = batch.events(index);
         std::optional<std::int64_t> alert;
         if (event.category() == "process_creation") {
             const std::string hashes = fieldOf(event, "Hashes");

@@ -27,7 +27,9 @@ public:
 
     // Looks at a batch the store has just accepted (same transaction); returns the ids of
     // alerts raised or updated.
-    Result<std::vector<std::int64_t>> observe(std::int64_t agentId, const proto::EventBatch& batch);
+    // `fresh`: indexes of the batch's events stored for the first time.
+    Result<std::vector<std::int64_t>> observe(std::int64_t agentId, const proto::EventBatch& batch,
+                                              const std::vector<int>& fresh);
 
     static constexpr std::string_view kNewHashRuleId = "d9383573-26af-4492-aa39-642f6b624650";
     static constexpr std::string_view kFailedLoginsRuleId = "b4db9e3b-a6d0-4d10-b8f8-725210a8e84d";

@@ -221,9 +221,9 @@ PolicyService::importChunk(const proto::ImportRulesRequest& request, const std::
                          "pack name '" + request.pack() +
                              "' must be 1-64 letters, digits, '.', '-' or '_'");
     if (!builtin && request.pack() == kBuiltinPackName)
-        return makeError(ErrorCode::PermissionDenied, "the pack '" + request.pack() +
-                                                          "' ships with Yagura; import under "
-                                                          "another name");
+        return makeError(ErrorCode::InvalidArgument, "the pack '" + request.pack() +
+                                                         "' ships with Yagura; import under "
+                                                         "another name");
     // Rows go to a staging name until the last chunk; see SiteStore::finishRulePack.
     const std::string staging = "~import:" + request.pack();
     if (request.begin()) {

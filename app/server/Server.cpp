@@ -356,11 +356,13 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         auto batch = protocol::parsePayload<proto::EventBatch>(*envelope);
         if (!batch.ok())
             return fail(batch.error());
-        auto alerts = m_store.storeEvents(agentId, *batch);
+        std::vector<int> fresh;
+        auto alerts = m_store.storeEvents(agentId, *batch, &fresh);
         if (!alerts.ok())
             return fail(alerts.error());
         m_changedAlerts.insert(m_changedAlerts.end(), alerts->begin(), alerts->end());
-        auto correlated = m_correlator->observe(agentId, *batch);
+        // Only first deliveries: a resent batch must not count a failed login twice.
+        auto correlated = m_correlator->observe(agentId, *batch, fresh);
         if (!correlated.ok())
             return fail(correlated.error());
         m_changedAlerts.insert(m_changedAlerts.end(), correlated->begin(), correlated->end());

@@ -405,14 +405,17 @@ Status SiteStore::updateHostSummary(std::int64_t agentId) {
 }
 
 Result<std::vector<std::int64_t>> SiteStore::storeEvents(std::int64_t agentId,
-                                                         const proto::EventBatch& batch) {
+                                                         const proto::EventBatch& batch,
+                                                         std::vector<int>* fresh) {
     std::vector<std::int64_t> alerts;
     const std::int64_t now = m_clock.nowUnixMillis();
     YAGURA_ASSIGN_OR_RETURN(auto insert,
                             m_db.prepare("INSERT OR IGNORE INTO events (agent_id, seq, time_ms, "
                                          "category, rank, body, received_ms) VALUES "
                                          "(?, ?, ?, ?, ?, ?, ?)"));
+    int index = -1;
     for (const auto& event : batch.events()) {
+        ++index;
         proto::TelemetryEvent body = event;
         body.clear_seq();
         insert.reset();
@@ -424,6 +427,8 @@ Result<std::vector<std::int64_t>> SiteStore::storeEvents(std::int64_t agentId,
             .bindBlob(6, body.SerializeAsString())
             .bind(7, now);
         YAGURA_TRY(insert.run());
+        if (fresh && m_db.changes() == 1)
+            fresh->push_back(index);
         // Only a first delivery counts: a resent alert event must not bump its alert again.
         if (m_db.changes() == 1 && event.category() == "alert") {
             YAGURA_ASSIGN_OR_RETURN(const std::int64_t alertId, recordAlert(agentId, event));

@@ -204,8 +204,10 @@ public:
 
     // Telemetry
     // Stores the batch (deduplicated on seq); returns the ids of the alerts it opened or updated.
+    // `fresh`, when given, receives the indexes of the events stored now (not resends).
     Result<std::vector<std::int64_t>> storeEvents(std::int64_t agentId,
-                                                  const proto::EventBatch& batch);
+                                                  const proto::EventBatch& batch,
+                                                  std::vector<int>* fresh = nullptr);
     Result<std::pair<std::vector<proto::AlertSummary>, std::uint32_t>>
     listAlerts(const proto::ListAlertsRequest& request, std::uint32_t limit);
     Result<std::optional<proto::AlertSummary>> alertById(std::int64_t id);

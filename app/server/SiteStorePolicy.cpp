@@ -91,7 +91,19 @@ Status SiteStore::ensureGroup(const std::string& name) {
         auto insert,
         m_db.prepare("INSERT OR IGNORE INTO agent_groups (name, created_at) VALUES (?, ?)"));
     insert.bind(1, name).bind(2, m_clock.nowUnixSeconds());
-    return insert.run();
+    YAGURA_TRY(insert.run());
+    if (m_db.changes() == 0 || name == kDefaultGroup)
+        return success();
+    // A group named first by an enrolment token starts with the default group's policy, so its
+    // agents detect from the start.
+    YAGURA_ASSIGN_OR_RETURN(const auto fallback, policy(std::string(kDefaultGroup)));
+    if (!fallback)
+        return success();
+    YAGURA_ASSIGN_OR_RETURN(const auto version,
+                            insertPolicy(name, fallback->spec(), "system",
+                                         "copied from default when an agent enrolled into it"));
+    return audit({"system", "policy.set", "group:" + name, "ok",
+                  "version " + std::to_string(version) + ": copied from default"});
 }
 
 Result<bool> SiteStore::groupExists(const std::string& name) {
@@ -380,7 +392,8 @@ SiteStore::disabledRules(const std::string& pack) {
 Result<std::pair<std::vector<proto::RuleSummary>, std::uint32_t>>
 SiteStore::listRules(const proto::ListRulesRequest& request, std::uint32_t limit) {
     const std::string where =
-        " FROM rules WHERE (?1 = '' OR pack = ?1) AND (?2 = '' OR status = ?2) AND (?3 = '' OR "
+        " FROM rules WHERE (?1 = '' OR pack = ?1) AND pack NOT LIKE '~import:%' AND (?2 = '' OR "
+        "status = ?2) AND (?3 = '' OR "
         "title LIKE ?3 ESCAPE '\\' OR rule_id LIKE ?3 ESCAPE '\\' OR file LIKE ?3 ESCAPE '\\')";
     const std::string pattern =
         request.search().empty() ? std::string{} : "%" + text::escapeLike(request.search()) + "%";

@@ -20,7 +20,7 @@ struct RuleFileContent {
 Result<std::vector<RuleFileContent>> readRulePack(const std::filesystem::path& folderOrArchive);
 
 // The requests that import `files` as pack `pack`: the first begins, the last finishes, each
-// at most about `maxChunkBytes` of rule text (the operator endpoint takes 1 MiB messages).
+// at most about `maxChunkBytes` of rule text (the operator endpoint takes 4 MiB messages).
 std::vector<proto::ImportRulesRequest>
 importChunks(const std::string& pack, const std::string& description, const std::string& source,
              const std::vector<RuleFileContent>& files, std::size_t maxChunkBytes = 512 << 10);

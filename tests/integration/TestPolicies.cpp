@@ -303,7 +303,7 @@ private slots:
         proto::OperatorRequest overwrite;
         overwrite.mutable_import_rules()->set_pack(std::string(server::kBuiltinPackName));
         overwrite.mutable_import_rules()->set_begin(true);
-        QCOMPARE(failure(*admin, overwrite), ErrorCode::PermissionDenied);
+        QCOMPARE(failure(*admin, overwrite), ErrorCode::InvalidArgument);
         QCOMPARE(currentPolicy(*admin, "default").version(), std::uint64_t{1});
     }
 
