@@ -2,12 +2,16 @@
 
 #include "AlertsView.h"
 #include "AssetsView.h"
+#include "EventsView.h"
 #include "MainWindow.h"
 
+#include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QLocale>
 #include <QScreen>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 
 namespace yagura::console {
@@ -34,8 +38,25 @@ void takeScreenshots(MainWindow* window, const QString& directory, std::function
                     table->selectRow(0);
             });
         }
+        if (page == MainWindow::Page::Events) {
+            // A search of the first host's last quarter hour, with one event opened.
+            auto* events = window->eventsView();
+            QTimer::singleShot(800, events, [events] {
+                auto* host = events->findChild<QComboBox*>(QStringLiteral("eventHost"));
+                if (!host || host->count() == 0)
+                    return;
+                const QDateTime now = QDateTime::currentDateTime();
+                events->searchHost(host->itemData(0).toULongLong(), now.addSecs(-900),
+                                   now.addSecs(60), QStringLiteral("process_creation"));
+                QTimer::singleShot(700, events, [events] {
+                    if (events->results()->rowCount() > 0)
+                        events->results()->selectRow(events->results()->rowCount() - 1);
+                });
+            });
+        }
         // Give the view time to fetch its data from the server and paint.
-        const bool detail = page == MainWindow::Page::Assets || page == MainWindow::Page::Alerts;
+        const bool detail = page == MainWindow::Page::Assets || page == MainWindow::Page::Alerts ||
+                            page == MainWindow::Page::Events;
         QTimer::singleShot(detail ? 2500 : 1500, window, [=] {
             const QString path =
                 QStringLiteral("%1/%2-%3.png").arg(directory, language, MainWindow::pageKey(page));

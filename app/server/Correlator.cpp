@@ -57,7 +57,10 @@ Correlator::observeExecutable(std::int64_t agentId, const proto::TelemetryEvent&
     if (auto known = m_firstSeen.find(sha256);
         known != m_firstSeen.end() && nowMs - known->second > newForMs)
         return std::optional<std::int64_t>{}; // long known at the site
-    if (m_pairs.contains(sha256 + ":" + std::to_string(agentId)))
+    std::string pair = sha256;
+    pair += ':';
+    pair += std::to_string(agentId);
+    if (m_pairs.contains(pair))
         return std::optional<std::int64_t>{}; // this host already counted
     const std::int64_t sinceMs = nowMs - m_config.correlationHashWindowMinutes * kMinuteMs;
     YAGURA_ASSIGN_OR_RETURN(const auto sighting,
@@ -70,7 +73,7 @@ Correlator::observeExecutable(std::int64_t agentId, const proto::TelemetryEvent&
         return std::optional<std::int64_t>{};
     if (m_pairs.size() > 1'000'000)
         m_pairs.clear();
-    m_pairs.insert(sha256 + ":" + std::to_string(agentId));
+    m_pairs.insert(std::move(pair));
     if (m_learningEndsMs < 0) {
         YAGURA_ASSIGN_OR_RETURN(const std::int64_t siteStart, m_store.firstTelemetryMs());
         m_learningEndsMs = siteStart + m_config.correlationLearningHours * kHourMs;

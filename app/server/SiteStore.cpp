@@ -126,6 +126,9 @@ SiteStore::SiteStore(store::Database db, const Clock& clock)
 Result<SiteStore> SiteStore::open(const std::filesystem::path& path, const store::StoreKey& key,
                                   const Clock& clock, store::OpenMode mode) {
     YAGURA_ASSIGN_OR_RETURN(auto db, store::Database::open(path, key, mode));
+    // Every page read from disk is decrypted again: a 32 MiB cache keeps the hot B-tree pages
+    // (the right edge of events, agents, alerts) decrypted. The agent's spool keeps the default.
+    YAGURA_TRY(db.exec("PRAGMA cache_size = -32768;"));
     YAGURA_TRY(db.migrate(siteMigrations()));
     return SiteStore(std::move(db), clock);
 }
@@ -414,17 +417,19 @@ Result<std::vector<std::int64_t>> SiteStore::storeEvents(std::int64_t agentId,
                                          "category, rank, body, received_ms) VALUES "
                                          "(?, ?, ?, ?, ?, ?, ?)"));
     int index = -1;
+    std::string body;
     for (const auto& event : batch.events()) {
         ++index;
-        proto::TelemetryEvent body = event;
-        body.clear_seq();
+        // Serialized as received, seq included (the column is authoritative): no copy.
+        body.clear();
+        (void)event.SerializeToString(&body);
         insert.reset();
         insert.bind(1, agentId)
             .bind(2, static_cast<std::int64_t>(event.seq()))
             .bind(3, static_cast<std::int64_t>(event.time_unix_ms()))
             .bind(4, event.category())
             .bind(5, static_cast<std::int64_t>(event.rank()))
-            .bindBlob(6, body.SerializeAsString())
+            .bindBlob(6, body)
             .bind(7, now);
         YAGURA_TRY(insert.run());
         if (fresh && m_db.changes() == 1)
