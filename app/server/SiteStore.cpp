@@ -618,28 +618,46 @@ SiteStore::listEvents(const proto::ListEventsRequest& request, std::uint32_t lim
                      "seq > ?2 AND (?3 = '' OR category = ?3) AND (?4 = '' OR "
                      "instr(body, CAST(?4 AS BLOB)) > 0) AND (?5 = 0 OR time_ms >= ?5) AND "
                      "(?6 = 0 OR time_ms <= ?6) ORDER BY seq LIMIT ?7"));
-    query.bind(1, static_cast<std::int64_t>(request.agent_id()))
-        .bind(2, static_cast<std::int64_t>(request.after_seq()))
-        .bind(3, request.category())
-        .bind(4, request.contains())
-        .bind(5, static_cast<std::int64_t>(request.since_unix_ms()))
-        .bind(6, static_cast<std::int64_t>(request.until_unix_ms()))
-        .bind(7, static_cast<std::int64_t>(limit));
+    // `contains` is searched in the stored bytes first (cheap), then confirmed against the field
+    // values, so a field's name alone does not match; the page is refilled until it is full.
     std::vector<proto::EventRecord> records;
+    std::int64_t cursor = static_cast<std::int64_t>(request.after_seq());
     for (;;) {
-        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
-        if (!hasRow)
+        query.reset();
+        query.bind(1, static_cast<std::int64_t>(request.agent_id()))
+            .bind(2, cursor)
+            .bind(3, request.category())
+            .bind(4, request.contains())
+            .bind(5, static_cast<std::int64_t>(request.since_unix_ms()))
+            .bind(6, static_cast<std::int64_t>(request.until_unix_ms()))
+            .bind(7, static_cast<std::int64_t>(limit));
+        bool any = false;
+        for (;;) {
+            YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+            if (!hasRow)
+                break;
+            any = true;
+            cursor = query.int64(0);
+            proto::TelemetryEvent event;
+            if (!event.ParseFromString(query.blob(3)))
+                continue;
+            if (!request.contains().empty() &&
+                std::none_of(event.fields().begin(), event.fields().end(), [&](const auto& f) {
+                    return f.value().find(request.contains()) != std::string::npos;
+                }))
+                continue;
+            proto::EventRecord record;
+            record.set_agent_id(request.agent_id());
+            record.set_seq(static_cast<std::uint64_t>(query.int64(0)));
+            record.set_time_unix_ms(static_cast<std::uint64_t>(query.int64(1)));
+            record.set_category(query.text(2));
+            *record.mutable_fields() = event.fields();
+            records.push_back(std::move(record));
+            if (records.size() >= limit)
+                return records;
+        }
+        if (!any)
             return records;
-        proto::TelemetryEvent event;
-        if (!event.ParseFromString(query.blob(3)))
-            continue;
-        proto::EventRecord record;
-        record.set_agent_id(request.agent_id());
-        record.set_seq(static_cast<std::uint64_t>(query.int64(0)));
-        record.set_time_unix_ms(static_cast<std::uint64_t>(query.int64(1)));
-        record.set_category(query.text(2));
-        *record.mutable_fields() = event.fields();
-        records.push_back(std::move(record));
     }
 }
 

@@ -299,8 +299,13 @@ private slots:
                         QStringLiteral("x.sh 3"));
         QTRY_COMPARE_WITH_TIMEOUT(searched.count(), 2, 10000);
         QCOMPARE(view.results()->rowCount(), 1);
-        view.searchHost(static_cast<quint64>(agentId), now.addSecs(-7200), now.addSecs(-3600));
+        // A field's name is not its value.
+        view.searchHost(static_cast<quint64>(agentId), now.addSecs(-60), now.addSecs(60), {},
+                        QStringLiteral("CommandLine"));
         QTRY_COMPARE_WITH_TIMEOUT(searched.count(), 3, 10000);
+        QCOMPARE(view.results()->rowCount(), 0);
+        view.searchHost(static_cast<quint64>(agentId), now.addSecs(-7200), now.addSecs(-3600));
+        QTRY_COMPARE_WITH_TIMEOUT(searched.count(), 4, 10000);
         QCOMPARE(view.results()->rowCount(), 0);
     }
 };
