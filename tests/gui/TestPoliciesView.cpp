@@ -220,7 +220,14 @@ private slots:
         TestSite site;
         net::Context context;
         auto [agentId, keys] = site.enrolKeys(context, "hmi-7");
-        QVERIFY(sendBatch(site, context, keys, alertAndProcess(site.clock().nowUnixMillis())));
+        auto batch = alertAndProcess(site.clock().nowUnixMillis());
+        // The agent's spool was full while offline: it reports what it had to drop.
+        auto* dropped = batch.add_dropped();
+        dropped->set_first_seq(100);
+        dropped->set_last_seq(1299);
+        dropped->set_count(1200);
+        dropped->set_rank(proto::RANK_TELEMETRY);
+        QVERIFY(sendBatch(site, context, keys, batch));
         ServerConnection connection;
         QVERIFY(logIn(connection, site));
 
@@ -234,6 +241,10 @@ private slots:
                  QStringLiteral("Download piped to a shell"));
         QCOMPARE(dashboard.detection()->table(QStringLiteral("topHosts"))->item(0, 0)->text(),
                  QStringLiteral("hmi-7"));
+        auto* backlog = dashboard.detection()->table(QStringLiteral("backlog"));
+        QCOMPARE(backlog->rowCount(), 1);
+        QCOMPARE(backlog->item(0, 0)->text(), QStringLiteral("hmi-7"));
+        QCOMPARE(backlog->item(0, 3)->text(), QLocale().toString(1200));
 
         AlertsView alerts(&connection);
         alerts.show();
