@@ -7,6 +7,9 @@
 #include "proto/InventoryItems.h"
 #include "spool/EventSpool.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace yagura::agent {
 
 AgentSession::AgentSession(net::Context& context, SessionConfig config, const Clock& clock,
@@ -78,12 +81,25 @@ Status AgentSession::send(proto::MessageType type, const google::protobuf::Messa
 Status AgentSession::step(std::chrono::milliseconds maxWait) {
     if (m_state == State::Revoked)
         return success();
+    // Send what is due before waiting: an alert spooled a moment ago leaves now, not after the
+    // wait; and the next message follows its predecessor's ack at once.
+    YAGURA_TRY(doDueWork());
     if (m_socket) {
         YAGURA_ASSIGN_OR_RETURN(auto reply, m_socket->receive(maxWait));
-        if (reply && !reply->frames.empty())
+        if (reply && !reply->frames.empty()) {
             YAGURA_TRY(handleReply(reply->frames.back()));
+            return doDueWork();
+        }
+        return success();
     }
-    return doDueWork();
+    // Between connection attempts there is no socket to wait on: wait out the step here (up to
+    // the next attempt), or the caller's loop would spin while the server is away.
+    const auto untilAttempt = std::chrono::milliseconds{
+        std::max<std::int64_t>(0, m_reconnectAtMs - m_clock.nowUnixMillis())};
+    const auto wait = std::min(maxWait, untilAttempt);
+    if (wait.count() > 0)
+        std::this_thread::sleep_for(wait);
+    return success();
 }
 
 Status AgentSession::handleReply(const std::string& bytes) {

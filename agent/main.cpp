@@ -309,6 +309,7 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
                     spdlog::error("cannot spool events: {}", stored.error().message);
         }
+        // Short waits while events can arrive: an alert waits at most this long to be spooled.
         if (auto status = session.step(std::chrono::milliseconds{collectingProcesses ? 50 : 200});
             !status.ok())
             spdlog::error("{}", status.error().message);

@@ -266,7 +266,14 @@ WHEN EXISTS (SELECT 1 FROM alert_history WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
 )sql";
 
-constexpr std::array<store::Migration, 8> kMigrations{{
+constexpr std::string_view kVersion9 = R"sql(
+-- Event search per host and time range, and retention per group, both walk one agent's events
+-- by time: (agent, time) serves both; time alone served neither well.
+DROP INDEX events_time;
+CREATE INDEX events_agent_time ON events (agent_id, time_ms);
+)sql";
+
+constexpr std::array<store::Migration, 9> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
@@ -275,6 +282,7 @@ constexpr std::array<store::Migration, 8> kMigrations{{
     {6, kVersion6},
     {7, kVersion7},
     {8, kVersion8},
+    {9, kVersion9},
 }};
 } // namespace
 

@@ -254,11 +254,13 @@ Result<std::int64_t> SiteStore::pruneEvents(const std::string& group, std::int64
     // Alert events stay while their alert references them: the triage view shows them.
     YAGURA_ASSIGN_OR_RETURN(
         auto prune,
+        // Through the (agent, time) index: one probe per agent of the group, reading only what is
+        // old enough — never a scan of the table, nor of other groups' old events.
         m_db.prepare("DELETE FROM events WHERE (agent_id, seq) IN (SELECT e.agent_id, e.seq FROM "
-                     "events e JOIN agents "
-                     "a ON a.id = e.agent_id WHERE a.group_name = ?1 AND e.time_ms < ?2 AND "
-                     "NOT EXISTS (SELECT 1 FROM alerts WHERE alerts.agent_id = e.agent_id AND "
-                     "alerts.last_event_seq = e.seq) LIMIT ?3)"));
+                     "events e INDEXED BY events_agent_time WHERE e.time_ms < ?2 AND e.agent_id IN "
+                     "(SELECT id FROM agents WHERE group_name = ?1) AND NOT EXISTS (SELECT 1 "
+                     "FROM alerts WHERE alerts.agent_id = e.agent_id AND alerts.last_event_seq = "
+                     "e.seq) LIMIT ?3)"));
     prune.bind(1, group).bind(2, cutoffMs).bind(3, limit);
     YAGURA_TRY(prune.run());
     return static_cast<std::int64_t>(m_db.changes());

@@ -812,7 +812,11 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
 
     char dirTemplate[] = "/tmp/yagura-footprint-bench-XXXXXX";
-    const std::filesystem::path dir = ::mkdtemp(dirTemplate);
+    if (!::mkdtemp(dirTemplate)) {
+        std::fprintf(stderr, "yagura-bench-agent-footprint: cannot create a temporary directory\n");
+        return 1;
+    }
+    const std::filesystem::path dir = dirTemplate;
     json result = {{"benchmark", "agent_footprint"},
                    {"machine", machineInfo()},
                    {"load_average_start", loadAverage()},

@@ -59,7 +59,7 @@ double rawInsertsPerSecond(const std::filesystem::path& dir, std::uint64_t event
     (void)db->exec("CREATE TABLE events (agent_id INTEGER NOT NULL, seq INTEGER NOT NULL, time_ms "
                    "INTEGER NOT NULL, category TEXT NOT NULL, rank INTEGER NOT NULL, body BLOB NOT "
                    "NULL, received_ms INTEGER NOT NULL, PRIMARY KEY (agent_id, seq)) WITHOUT ROWID;"
-                   "CREATE INDEX events_time ON events (time_ms);");
+                   "CREATE INDEX events_agent_time ON events (agent_id, time_ms);");
     std::vector<std::string> bodies;
     for (std::uint64_t i = 0; i < batch; ++i) {
         auto event = makeEvent(i);

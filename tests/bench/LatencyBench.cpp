@@ -377,51 +377,21 @@ private:
     steady_clock::time_point m_lastRenewal;
 };
 
-} // namespace
-
-int main(int argc, char** argv) {
+struct Options {
     int samples = 200;
     int idleSamples = 50;
     double backgroundRate = 200;
     std::string mode = "true";
-    for (int i = 1; i < argc; ++i) {
-        const std::string flag = argv[i];
-        const bool hasValue = i + 1 < argc;
-        if (flag == "--samples" && hasValue)
-            samples = std::stoi(argv[++i]);
-        else if (flag == "--idle-samples" && hasValue)
-            idleSamples = std::stoi(argv[++i]);
-        else if (flag == "--background-rate" && hasValue)
-            backgroundRate = std::stod(argv[++i]);
-        else if (flag == "--trigger" && hasValue)
-            mode = argv[++i];
-        else {
-            std::fprintf(stderr, "yagura-bench-latency: unknown flag %s\n", flag.c_str());
-            return 2;
-        }
-    }
-    if (mode != "true" && mode != "sleep") {
-        std::fprintf(stderr, "yagura-bench-latency: --trigger is true or sleep\n");
-        return 2;
-    }
-    if (::geteuid() != 0) {
-        std::fprintf(stderr, "yagura-bench-latency: needs root (the agent's process events)\n");
-        return 2;
-    }
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    std::signal(SIGPIPE, SIG_IGN);
+};
 
-    char dirTemplate[] = "/tmp/yagura-latency-bench-XXXXXX";
-    const std::filesystem::path dir = ::mkdtemp(dirTemplate);
-    auto cleanup = [&](int code, const std::string& message) {
-        if (!message.empty())
-            std::fprintf(stderr, "yagura-bench-latency: %s\n", message.c_str());
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-        return code;
-    };
+int fail(const std::string& message) {
+    std::fprintf(stderr, "yagura-bench-latency: %s\n", message.c_str());
+    return 1;
+}
 
+// Everything it starts has ended when it returns.
+int measure(const std::filesystem::path& dir, const Options& options) {
+    const std::string& mode = options.mode;
     // The trigger and its rule, unique to this run.
     const std::string runId = randomHex();
     const auto trigger = dir / "bin" / ("yagura-latency-" + runId);
@@ -429,7 +399,7 @@ int main(int argc, char** argv) {
     std::error_code copyError;
     std::filesystem::copy_file(mode == "sleep" ? "/bin/sleep" : "/bin/true", trigger, copyError);
     if (copyError)
-        return cleanup(1, "cannot copy the trigger: " + copyError.message());
+        return fail("cannot copy the trigger: " + copyError.message());
     ::chmod(trigger.c_str(), 0755);
     const std::string ruleId =
         "5e1a7e9c-" + runId.substr(0, 4) + "-4000-8000-" + runId.substr(4, 12);
@@ -461,7 +431,7 @@ int main(int argc, char** argv) {
     init.adminPasswordFile = dir / "pw";
     auto site = server::initSite(init, SystemClock::instance());
     if (!site.ok())
-        return cleanup(1, "site init: " + site.error().message);
+        return fail("site init: " + site.error().message);
     server::ServerConfig config;
     config.agentBind = {"tcp://127.0.0.1:*"};
     config.enrolBind = {"tcp://127.0.0.1:*"};
@@ -469,10 +439,10 @@ int main(int argc, char** argv) {
     (void)server::saveServerConfig(layout, config);
     auto server = bench::BenchServer::start(YAGURA_SERVER_BIN, layout);
     if (!server)
-        return cleanup(1, "the server did not start");
+        return fail("the server did not start");
     auto endpoints = server::loadRuntimeEndpoints(layout);
     if (!endpoints.ok())
-        return cleanup(1, endpoints.error().message);
+        return fail(endpoints.error().message);
     const auto token =
         run({YAGURA_SERVER_BIN, "--log-level", "warn", "token", "create", "--data-dir",
              layout.dataDir.string(), "--auto-accept", "--expires", "1h"});
@@ -482,13 +452,13 @@ int main(int argc, char** argv) {
                      "--state-dir", stateDir.string()})
               : std::nullopt;
     if (!enrolled)
-        return cleanup(1, "enrolment failed");
+        return fail("enrolment failed");
     const auto agentLog = dir / "agent.log";
     auto agent = Child::spawn({YAGURA_AGENT_BIN, "run", "--state-dir", stateDir.string(), "--rules",
                                (dir / "rules").string()},
                               agentLog);
     if (!agent)
-        return cleanup(1, "the agent did not start");
+        return fail("the agent did not start");
     std::string rulesLine;
     const bool settled = waitUntil(
         [&] {
@@ -508,31 +478,30 @@ int main(int argc, char** argv) {
         90s);
     if (!settled || !agent->running()) {
         auto log = files::readFile(agentLog, 1 << 20);
-        return cleanup(1, "the agent did not connect, report its inventory and apply its policy "
-                          "within 90 s; its log:\n" +
-                              (log.ok() ? *log : log.error().message));
+        return fail("the agent did not connect, report its inventory and apply its policy "
+                    "within 90 s; its log:\n" +
+                    (log.ok() ? *log : log.error().message));
     }
 
     auto client = client::OperatorClient::create(
         {server::dialableEndpoint(endpoints->operatorApi.front()), site->serverKey});
     if (!client.ok() || !(*client)->login("admin", password).ok() || !(*client)->subscribe().ok())
-        return cleanup(1, "operator login or subscription failed");
+        return fail("operator login or subscription failed");
 
     Sampler sampler(**client, ruleId, trigger.string(), mode, "yagura-latency-" + runId);
     sampler.subscribed();
     (void)sampler.run(5, false); // warm-up: creates the alert; the rest bump its count
-    const Phase idle = sampler.run(idleSamples, true);
+    const Phase idle = sampler.run(options.idleSamples, true);
 
     auto background = Child::spawn(
-        {YAGURA_EXEC_STORM_BIN, "--rate", std::to_string(backgroundRate), "--seconds", "0"},
+        {YAGURA_EXEC_STORM_BIN, "--rate", std::to_string(options.backgroundRate), "--seconds", "0"},
         dir / "background.json");
     if (!background)
-        return cleanup(1, "the background load did not start");
-    std::this_thread::sleep_for(1s); // the background reaches its rate before the first sample
+        return fail("the background load did not start");
     const double agentCpuStart = cpuMsOf(agent->pid());
     const double serverCpuStart = cpuMsOf(server->pid());
     const double loadStart = monotonicMs();
-    const Phase loaded = sampler.run(samples, true);
+    const Phase loaded = sampler.run(options.samples, true);
     const double loadSeconds = (monotonicMs() - loadStart) / 1000.0;
     const double agentCpu = cpuMsOf(agent->pid()) - agentCpuStart;
     const double serverCpu = cpuMsOf(server->pid()) - serverCpuStart;
@@ -552,7 +521,7 @@ int main(int argc, char** argv) {
         {"idle", summarise(idle)},
         {"under_load", summarise(loaded)},
         {"background",
-         {{"rate_per_second", backgroundRate},
+         {{"rate_per_second", options.backgroundRate},
           {"generator",
            backgroundReport.ok() ? json::parse(*backgroundReport, nullptr, false) : json()}}},
         {"under_load_seconds", loadSeconds},
@@ -560,5 +529,47 @@ int main(int argc, char** argv) {
         {"server_cpu_percent_under_load", serverCpu / loadSeconds / 10.0},
     };
     std::printf("%s\n", result.dump(2).c_str());
-    return cleanup(g_interrupted ? 1 : 0, "");
+    return g_interrupted ? 1 : 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (flag == "--samples" && hasValue)
+            options.samples = std::stoi(argv[++i]);
+        else if (flag == "--idle-samples" && hasValue)
+            options.idleSamples = std::stoi(argv[++i]);
+        else if (flag == "--background-rate" && hasValue)
+            options.backgroundRate = std::stod(argv[++i]);
+        else if (flag == "--trigger" && hasValue)
+            options.mode = argv[++i];
+        else {
+            std::fprintf(stderr, "yagura-bench-latency: unknown flag %s\n", flag.c_str());
+            return 2;
+        }
+    }
+    if (options.mode != "true" && options.mode != "sleep") {
+        std::fprintf(stderr, "yagura-bench-latency: --trigger is true or sleep\n");
+        return 2;
+    }
+    if (::geteuid() != 0) {
+        std::fprintf(stderr, "yagura-bench-latency: needs root (the agent's process events)\n");
+        return 2;
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    char dirTemplate[] = "/tmp/yagura-latency-bench-XXXXXX";
+    if (!::mkdtemp(dirTemplate))
+        return fail("cannot create a temporary directory");
+    const std::filesystem::path dir = dirTemplate;
+    const int status = measure(dir, options);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return status;
 }
