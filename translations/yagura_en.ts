@@ -876,10 +876,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>Alerts, last 24 hours, by severity</translation>
     </message>
     <message>
-        <source>Alerts</source>
-        <translation>Alerts</translation>
-    </message>
-    <message>
         <source>No alerts in the last 24 hours.</source>
         <translation>No alerts in the last 24 hours.</translation>
     </message>

@@ -872,10 +872,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>重大度別アラート (過去 24 時間)</translation>
     </message>
     <message>
-        <source>Alerts</source>
-        <translation>アラート</translation>
-    </message>
-    <message>
         <source>No alerts in the last 24 hours.</source>
         <translation>過去 24 時間のアラートはありません。</translation>
     </message>

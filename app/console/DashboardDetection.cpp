@@ -56,7 +56,6 @@ DashboardDetection::DashboardDetection(QWidget* parent) : QWidget(parent) {
     m_hoursAxis->setLabelsAngle(-90);
     m_countAxis = new QValueAxis;
     m_countAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_countAxis->setTitleText(tr("Alerts"));
     chart->addAxis(m_hoursAxis, Qt::AlignBottom);
     chart->addAxis(m_countAxis, Qt::AlignLeft);
     m_alertsSeries->attachAxis(m_hoursAxis);

@@ -77,6 +77,9 @@ EventsView::EventsView(ServerConnection* connection, QWidget* parent)
     m_results->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_results->setSelectionMode(QAbstractItemView::SingleSelection);
     m_results->horizontalHeader()->setStretchLastSection(true);
+    for (int column = 0; column < 3; ++column)
+        m_results->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_results->setWordWrap(false);
     m_detail = new QTreeWidget;
     m_detail->setObjectName(QStringLiteral("eventDetail"));
     m_detail->setHeaderLabels({tr("Field"), tr("Value")});

@@ -40,9 +40,10 @@ QTableWidget* makeTable(const QString& objectName, const QStringList& headers) {
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     table->setSelectionMode(QAbstractItemView::SingleSelection);
-    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    // Names first in full; the counts share what is left.
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     for (int column = 1; column < headers.size(); ++column)
-        table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+        table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::Stretch);
     return table;
 }
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "AlertsView.h"
 #include "AssetsView.h"
+#include "DashboardView.h"
 #include "EventsView.h"
 #include "MainWindow.h"
 
@@ -10,6 +11,8 @@
 #include <QDir>
 #include <QLocale>
 #include <QScreen>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -62,7 +65,18 @@ void takeScreenshots(MainWindow* window, const QString& directory, std::function
                 QStringLiteral("%1/%2-%3.png").arg(directory, language, MainWindow::pageKey(page));
             window->grab().save(path);
             ++*index;
-            (*step)();
+            if (page != MainWindow::Page::Dashboard) {
+                (*step)();
+                return;
+            }
+            // The Dashboard's detection half is below the fold: a second picture, scrolled.
+            if (auto* scroll = window->dashboardView()->findChild<QScrollArea*>())
+                scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+            QTimer::singleShot(500, window, [=] {
+                window->grab().save(
+                    QStringLiteral("%1/%2-dashboard-detection.png").arg(directory, language));
+                (*step)();
+            });
         });
     };
     QTimer::singleShot(1500, window, [=] { (*step)(); });
