@@ -416,6 +416,46 @@ This process fired the rule.</translation>
         <source>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</source>
         <translation>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</translation>
     </message>
+    <message>
+        <source>Any severity</source>
+        <translation>Any severity</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>High and above</source>
+        <translation>High and above</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>Medium and above</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Any time</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Last hour</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Last 24 hours</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>Host or rule</source>
+        <translation>Host or rule</translation>
+    </message>
+    <message>
+        <source>Tag, e.g. attack.t1059.004</source>
+        <translation>Tag, e.g. attack.t1059.004</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>

@@ -412,6 +412,46 @@ This process fired the rule.</source>
         <source>Exception created: rule &quot;%1&quot; no longer alerts there (Policies → Exceptions to revoke it).</source>
         <translation>例外を作成しました。ルール「%1」は、例外の適用範囲ではアラートを発生させなくなりました (失効させるには [ポリシー] → [例外])。</translation>
     </message>
+    <message>
+        <source>Any severity</source>
+        <translation>すべての重大度</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>重大</translation>
+    </message>
+    <message>
+        <source>High and above</source>
+        <translation>高以上</translation>
+    </message>
+    <message>
+        <source>Medium and above</source>
+        <translation>中以上</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>全期間</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>過去 1 時間</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>過去 24 時間</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>過去 7 日間</translation>
+    </message>
+    <message>
+        <source>Host or rule</source>
+        <translation>ホストまたはルール</translation>
+    </message>
+    <message>
+        <source>Tag, e.g. attack.t1059.004</source>
+        <translation>タグ (例: attack.t1059.004)</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>

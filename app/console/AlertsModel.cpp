@@ -223,6 +223,11 @@ void AlertsModel::requestPage(int offset, quint64 generation) {
     list->set_limit(static_cast<std::uint32_t>(m_pageSize));
     for (const QString& status : m_statuses)
         list->add_statuses(status.toStdString());
+    for (const QString& level : m_filter.levels)
+        list->add_levels(level.toStdString());
+    list->set_search(m_filter.search.toStdString());
+    list->set_tag(m_filter.tag.toStdString());
+    list->set_since_unix_ms(static_cast<std::uint64_t>(std::max<qint64>(0, m_filter.sinceUnixMs)));
     m_connection->call(request, this, [this, generation](const CallResult& result) {
         if (generation != m_generation)
             return; // a reset happened meanwhile; its own request is on the way
@@ -291,8 +296,30 @@ void AlertsModel::updateAlert(const proto::AlertSummary& alert) {
     endInsertRows();
 }
 
+void AlertsModel::setFilter(const Filter& filter) {
+    if (filter == m_filter)
+        return;
+    m_filter = filter;
+    if (m_loadedOnce || m_fetching)
+        reload();
+}
+
 bool AlertsModel::matchesFilter(const proto::AlertSummary& alert) const {
-    return m_statuses.isEmpty() || m_statuses.contains(q(alert.status()));
+    if (!m_statuses.isEmpty() && !m_statuses.contains(q(alert.status())))
+        return false;
+    if (!m_filter.levels.isEmpty() && !m_filter.levels.contains(q(alert.level())))
+        return false;
+    if (!m_filter.search.isEmpty() &&
+        !q(alert.hostname()).contains(m_filter.search, Qt::CaseInsensitive) &&
+        !q(alert.rule_title()).contains(m_filter.search, Qt::CaseInsensitive) &&
+        q(alert.rule_id()) != m_filter.search)
+        return false;
+    if (!m_filter.tag.isEmpty() &&
+        std::none_of(alert.tags().begin(), alert.tags().end(),
+                     [&](const std::string& tag) { return q(tag) == m_filter.tag; }))
+        return false;
+    return m_filter.sinceUnixMs <= 0 ||
+           static_cast<qint64>(alert.last_seen_unix_ms()) >= m_filter.sinceUnixMs;
 }
 
 } // namespace yagura::console

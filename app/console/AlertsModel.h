@@ -45,6 +45,17 @@ public:
     // new, acknowledged, in_progress, resolved, false_positive; empty: every status.
     void setStatusFilter(const QStringList& statuses);
     QStringList statusFilter() const { return m_statuses; }
+    // The other filters, all applied by the server (and to pushed alerts): levels (empty: all),
+    // text in host name / rule title / rule id, one exact tag, last seen since (0: any time).
+    struct Filter {
+        QStringList levels;
+        QString search;
+        QString tag;
+        qint64 sinceUnixMs = 0;
+        bool operator==(const Filter&) const = default;
+    };
+    void setFilter(const Filter& filter);
+    const Filter& filter() const { return m_filter; }
     // Drops every row and fetches the first page again.
     void reload();
     // Applies a changed alert (pushed by the server or returned by an update).
@@ -78,6 +89,7 @@ private:
     bool m_loadedOnce = false;
     quint64 m_generation = 0; // bumps on every reset; stale pages are dropped
     QStringList m_statuses;
+    Filter m_filter;
 };
 
 } // namespace yagura::console

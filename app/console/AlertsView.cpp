@@ -17,6 +17,7 @@
 #include <QItemSelectionModel>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
@@ -114,6 +115,29 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
     m_filter->setToolTip(tr("Open alerts are new, acknowledged or in progress."));
     auto* filterLabel = new QLabel(tr("Show:"), this);
     filterLabel->setBuddy(m_filter);
+    m_level = new QComboBox(this);
+    m_level->setObjectName(QStringLiteral("alertLevelFilter"));
+    m_level->addItem(tr("Any severity"), QStringList{});
+    m_level->addItem(tr("Critical"), QStringList{QStringLiteral("critical")});
+    m_level->addItem(tr("High and above"),
+                     QStringList{QStringLiteral("high"), QStringLiteral("critical")});
+    m_level->addItem(
+        tr("Medium and above"),
+        QStringList{QStringLiteral("medium"), QStringLiteral("high"), QStringLiteral("critical")});
+    m_period = new QComboBox(this);
+    m_period->setObjectName(QStringLiteral("alertPeriodFilter"));
+    m_period->addItem(tr("Any time"), qint64{0});
+    m_period->addItem(tr("Last hour"), qint64{3600});
+    m_period->addItem(tr("Last 24 hours"), qint64{86400});
+    m_period->addItem(tr("Last 7 days"), qint64{7 * 86400});
+    m_search = new QLineEdit(this);
+    m_search->setObjectName(QStringLiteral("alertSearch"));
+    m_search->setPlaceholderText(tr("Host or rule"));
+    m_search->setClearButtonEnabled(true);
+    m_tag = new QLineEdit(this);
+    m_tag->setObjectName(QStringLiteral("alertTag"));
+    m_tag->setPlaceholderText(tr("Tag, e.g. attack.t1059.004"));
+    m_tag->setClearButtonEnabled(true);
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("alertCount"));
     m_error = new QLabel(this);
@@ -141,6 +165,10 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
     auto* filters = new QHBoxLayout;
     filters->addWidget(filterLabel);
     filters->addWidget(m_filter);
+    filters->addWidget(m_level);
+    filters->addWidget(m_period);
+    filters->addWidget(m_search, 2);
+    filters->addWidget(m_tag, 1);
     filters->addStretch(1);
     filters->addWidget(m_count);
     auto* splitter = new QSplitter(Qt::Vertical, this);
@@ -155,6 +183,16 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
     layout->addWidget(splitter, 1);
 
     connect(m_filter, &QComboBox::currentIndexChanged, this, &AlertsView::applyStatusFilter);
+    for (QComboBox* box : {m_level, m_period})
+        connect(box, &QComboBox::currentIndexChanged, this, &AlertsView::applyFilter);
+    for (QLineEdit* edit : {m_search, m_tag}) {
+        connect(edit, &QLineEdit::returnPressed, this, &AlertsView::applyFilter);
+        // Cleared with the button: the filter goes at once.
+        connect(edit, &QLineEdit::textChanged, this, [this](const QString& text) {
+            if (text.isEmpty())
+                applyFilter();
+        });
+    }
     connect(m_model, &AlertsModel::pageLoaded, this, [this] {
         m_error->clear();
         m_error->setStyleSheet(QStringLiteral("color: #c62828"));
@@ -309,6 +347,16 @@ QWidget* AlertsView::buildDetail() {
 void AlertsView::refresh() {
     if (m_model->rowCount() == 0 && !m_model->isLoading())
         m_model->reload();
+}
+
+void AlertsView::applyFilter() {
+    AlertsModel::Filter filter;
+    filter.levels = m_level->currentData().toStringList();
+    filter.search = m_search->text().trimmed();
+    filter.tag = m_tag->text().trimmed();
+    const qint64 period = m_period->currentData().toLongLong();
+    filter.sinceUnixMs = period > 0 ? QDateTime::currentMSecsSinceEpoch() - period * 1000 : 0;
+    m_model->setFilter(filter);
 }
 
 void AlertsView::applyStatusFilter() {

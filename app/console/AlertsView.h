@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QLineEdit;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -44,6 +45,7 @@ private:
     QList<quint64> selectedAlerts() const;
     // Asks for an exception's scope, expiry and reason for the one selected alert, then makes it.
     void createException();
+    void applyFilter();
     void updateActions();
     void triage(const QString& status, bool needsReason);
     void assignToMe();
@@ -52,6 +54,10 @@ private:
     ServerConnection* m_connection;
     AlertsModel* m_model;
     QComboBox* m_filter;
+    QComboBox* m_level;
+    QComboBox* m_period;
+    QLineEdit* m_search;
+    QLineEdit* m_tag;
     QLabel* m_count;
     QLabel* m_error;
     QTableView* m_table;

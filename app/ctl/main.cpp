@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <termios.h>
 #include <unistd.h>
@@ -185,14 +186,32 @@ int cmdEventsList(const Connection& connection, std::uint64_t agentId, const std
     return 0;
 }
 
+struct AlertFilter {
+    std::vector<std::string> levels;
+    std::string search;
+    std::string tag;
+    std::string since;
+};
+
 int cmdAlertsList(const Connection& connection, const std::vector<std::string>& statuses,
                   std::uint64_t agentId, const std::string& ruleId, std::uint32_t limit,
-                  bool asJson) {
-    auto client = connectWithSession(connection);
+                  bool asJson, const AlertFilter& filter) {
     proto::OperatorRequest request;
     auto* list = request.mutable_list_alerts();
+    if (!filter.since.empty()) {
+        auto period = text::parseDuration(filter.since);
+        if (!period.ok())
+            die("--since: " + period.error().message, 2);
+        list->set_since_unix_ms(
+            static_cast<std::uint64_t>((std::time(nullptr) - period->count()) * 1000));
+    }
+    auto client = connectWithSession(connection);
     for (const auto& status : statuses)
         list->add_statuses(status);
+    for (const auto& level : filter.levels)
+        list->add_levels(level);
+    list->set_search(filter.search);
+    list->set_tag(filter.tag);
     list->set_agent_id(agentId);
     list->set_rule_id(ruleId);
     list->set_limit(limit);
@@ -443,6 +462,12 @@ int main(int argc, char** argv) {
                            "new, acknowledged, in_progress, resolved, false_positive (repeatable)");
     alertsList->add_option("--agent", alertAgent, "Only this agent");
     alertsList->add_option("--rule", ruleId, "Only this rule id");
+    AlertFilter alertFilter;
+    alertsList->add_option("--level", alertFilter.levels,
+                           "informational, low, medium, high, critical (repeatable)");
+    alertsList->add_option("--search", alertFilter.search, "Text in host name or rule title");
+    alertsList->add_option("--tag", alertFilter.tag, "One tag exactly, e.g. attack.t1059.004");
+    alertsList->add_option("--since", alertFilter.since, "Last seen within, e.g. 24h or 7d");
     alertsList->add_option("--limit", limit, "At most this many alerts")
         ->check(CLI::Range(1, 1000));
     alertsList->add_flag("--json", asJson, "JSON output");
@@ -519,7 +544,8 @@ int main(int argc, char** argv) {
     if (rulesTest->parsed())
         return cmdRulesTest(rulePaths, eventsFile, asJson);
     if (alertsList->parsed())
-        return cmdAlertsList(connection, alertStatuses, alertAgent, ruleId, limit, asJson);
+        return cmdAlertsList(connection, alertStatuses, alertAgent, ruleId, limit, asJson,
+                             alertFilter);
     if (eventsList->parsed())
         return cmdEventsList(connection, agentId, category, contains, after, limit, asJson);
     if (auditList->parsed())

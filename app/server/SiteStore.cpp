@@ -558,8 +558,39 @@ SiteStore::listAlerts(const proto::ListAlertsRequest& request, std::uint32_t lim
         }
         where += ")";
     }
-    YAGURA_ASSIGN_OR_RETURN(auto count, m_db.prepare("SELECT count(*) FROM alerts " + where));
-    count.bind(1, static_cast<std::int64_t>(request.agent_id())).bind(2, request.rule_id());
+    if (request.levels_size() > 0) {
+        where += " AND level IN (";
+        for (int i = 0; i < request.levels_size(); ++i) {
+            const std::string& level = request.levels(i);
+            if (level != "informational" && level != "low" && level != "medium" &&
+                level != "high" && level != "critical")
+                return makeError(ErrorCode::InvalidArgument, "unknown alert level '" + level + "'");
+            where += std::string(i ? ", " : "") + "'" + level + "'";
+        }
+        where += ")";
+    }
+    // ?5 search, ?6 pattern, ?7 tag, ?8 since, ?9 until (?3, ?4 are the page).
+    where += " AND (?5 = '' OR agents.hostname LIKE ?6 ESCAPE '\\' OR alerts.rule_title LIKE ?6 "
+             "ESCAPE '\\' OR alerts.rule_id = ?5) AND (?7 = '' OR ',' || alerts.tags || ',' LIKE "
+             "'%,' || ?7 || ',%') AND (?8 = 0 OR alerts.last_seen_ms >= ?8) AND (?9 = 0 OR "
+             "alerts.last_seen_ms <= ?9)";
+    const std::string pattern = "%" + text::escapeLike(request.search()) + "%";
+    const auto bindFilters = [&](store::Statement& statement) {
+        statement.bind(5, request.search())
+            .bind(6, pattern)
+            .bind(7, request.tag())
+            .bind(8, static_cast<std::int64_t>(request.since_unix_ms()))
+            .bind(9, static_cast<std::int64_t>(request.until_unix_ms()));
+    };
+    YAGURA_ASSIGN_OR_RETURN(auto count,
+                            m_db.prepare("SELECT count(*) FROM alerts JOIN agents ON agents.id = "
+                                         "alerts.agent_id " +
+                                         where + " AND ?3 IS NOT NULL AND ?4 IS NOT NULL"));
+    count.bind(1, static_cast<std::int64_t>(request.agent_id()))
+        .bind(2, request.rule_id())
+        .bind(3, std::int64_t{0})
+        .bind(4, std::int64_t{0});
+    bindFilters(count);
     YAGURA_ASSIGN_OR_RETURN(const bool hasCount, count.step());
     const auto total = hasCount ? static_cast<std::uint32_t>(count.int64(0)) : 0u;
     YAGURA_ASSIGN_OR_RETURN(
@@ -572,6 +603,7 @@ SiteStore::listAlerts(const proto::ListAlertsRequest& request, std::uint32_t lim
         .bind(2, request.rule_id())
         .bind(3, static_cast<std::int64_t>(limit))
         .bind(4, static_cast<std::int64_t>(request.offset()));
+    bindFilters(query);
     std::vector<proto::AlertSummary> alerts;
     for (;;) {
         YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());

@@ -252,6 +252,16 @@ private slots:
         auto* table = alerts.findChild<QTableView*>(QStringLiteral("alertsTable"));
         QVERIFY(table);
         QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 10000);
+        // The severity filter: a high alert is not critical, but it is high and above.
+        auto* level = alerts.findChild<QComboBox*>(QStringLiteral("alertLevelFilter"));
+        level->setCurrentIndex(1); // critical
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 0, 10000);
+        level->setCurrentIndex(2); // high and above
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 10000);
+        auto* tag = alerts.findChild<QLineEdit*>(QStringLiteral("alertTag"));
+        tag->setText(QStringLiteral("attack.t1059.004"));
+        QTest::keyClick(tag, Qt::Key_Return);
+        QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 1, 10000);
         table->selectRow(0);
         auto* button = alerts.findChild<QPushButton*>(QStringLiteral("exceptionButton"));
         QTRY_VERIFY_WITH_TIMEOUT(button->isEnabled(), 10000);

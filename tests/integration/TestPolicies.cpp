@@ -442,6 +442,58 @@ private slots:
         QCOMPARE(call(*admin, list).list_exceptions().exceptions_size(), 1);
     }
 
+    void alertsFilterByLevelTextTagAndTime() {
+        TestSite site;
+        net::Context context;
+        auto [hmi, hmiKeys] = site.enrolKeys(context, "hmi-3");
+        auto [historian, historianKeys] = site.enrolKeys(context, "historian");
+        auto admin = site.operatorClient();
+        const std::int64_t nowMs = site.clock().nowUnixMillis();
+        auto withLevel = [](proto::TelemetryEvent event, const std::string& level,
+                            const std::string& tags) {
+            for (auto& f : *event.mutable_fields()) {
+                if (f.name() == "RuleLevel")
+                    f.set_value(level);
+                if (f.name() == "RuleTags")
+                    f.set_value(tags);
+            }
+            return event;
+        };
+        proto::EventBatch first;
+        *first.add_events() = withLevel(alertEvent(1, nowMs - 3 * 3'600'000, "r-old", "/usr/bin/a"),
+                                        "low", "attack.discovery,attack.t1082");
+        *first.add_events() = withLevel(alertEvent(2, nowMs, "r-crit", "/usr/bin/b"), "critical",
+                                        "attack.impact,attack.t1486");
+        QVERIFY(sendBatch(site, context, hmiKeys, first));
+        proto::EventBatch second;
+        *second.add_events() = withLevel(alertEvent(1, nowMs, "r-high", "/usr/bin/c"), "high",
+                                         "attack.execution,attack.t1059.004");
+        QVERIFY(sendBatch(site, context, historianKeys, second));
+        auto count = [&](auto tweak) {
+            proto::OperatorRequest request;
+            tweak(*request.mutable_list_alerts());
+            return call(*admin, request).list_alerts().total();
+        };
+        QCOMPARE(count([](auto&) {}), 3u);
+        QCOMPARE(count([](auto& r) { r.add_levels("critical"); }), 1u);
+        QCOMPARE(count([](auto& r) {
+                     r.add_levels("high");
+                     r.add_levels("critical");
+                 }),
+                 2u);
+        QCOMPARE(count([](auto& r) { r.set_search("histor"); }), 1u);
+        QCOMPARE(count([](auto& r) { r.set_search("Test rule r-crit"); }), 1u);
+        QCOMPARE(count([](auto& r) { r.set_tag("attack.t1059.004"); }), 1u);
+        QCOMPARE(count([](auto& r) { r.set_tag("attack.t1059"); }), 0u); // a tag, not a prefix
+        QCOMPARE(count([&](auto& r) {
+                     r.set_since_unix_ms(static_cast<std::uint64_t>(nowMs - 3'600'000));
+                 }),
+                 2u);
+        proto::OperatorRequest bad;
+        bad.mutable_list_alerts()->add_levels("apocalyptic");
+        QCOMPARE(failure(*admin, bad), ErrorCode::InvalidArgument);
+    }
+
     void theSameNewExecutableOnSeveralHostsRaisesACorrelationAlert() {
         TestSite site(16 << 20, 10, [](server::ServerConfig& config) {
             config.correlationLearningHours = 0;
