@@ -38,8 +38,11 @@ public:
 private:
     EventSpool(store::Database db, std::uint64_t budget);
     Status enforceBudget();
+    // PRAGMA synchronous for the next commits: FULL waits for the disk, NORMAL does not (WAL).
+    Status setFullSync(bool full);
 
     store::Database m_db;
+    bool m_fullSync = true; // the store opens with synchronous = FULL
     std::uint64_t m_budget;
     std::uint64_t m_bytes = 0; // kept in memory; recomputed at open
 };
