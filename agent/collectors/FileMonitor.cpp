@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <functional>
@@ -1895,8 +1896,10 @@ public:
         return done.get();
     }
 
-    std::vector<FileActivity> drain() {
-        std::lock_guard lock(m_mutex);
+    std::vector<FileActivity> drain(std::chrono::milliseconds wait) {
+        std::unique_lock lock(m_mutex);
+        if (wait.count() > 0)
+            m_queued.wait_for(lock, wait, [this] { return !m_queue.empty(); });
         return std::exchange(m_queue, {});
     }
 
@@ -2176,6 +2179,8 @@ private:
             ++m_activities;
         }
         out.clear();
+        if (!m_queue.empty())
+            m_queued.notify_all();
     }
 
     HandleResolver m_handles;
@@ -2207,6 +2212,7 @@ private:
 
     mutable std::mutex m_mutex; // the queue and the covered filesystems
     std::vector<FileActivity> m_queue;
+    std::condition_variable m_queued; // signalled when the queue gains something
     std::set<std::string> m_coveredFsids;
 
     std::mutex m_reconfigureMutex;
@@ -2229,8 +2235,8 @@ Status FileMonitor::reconfigure(const FileMonitorConfig& config) {
     return m_impl->reconfigure(config);
 }
 
-std::vector<FileActivity> FileMonitor::drain() {
-    return m_impl->drain();
+std::vector<FileActivity> FileMonitor::drain(std::chrono::milliseconds wait) {
+    return m_impl->drain(wait);
 }
 
 bool FileMonitor::running() const {

@@ -167,7 +167,8 @@ public:
     // them: marks and baseline for the new paths, hashes reused for unchanged files.
     Status reconfigure(const FileMonitorConfig& config);
     // Takes what has been queued since the last call.
-    std::vector<FileActivity> drain();
+    // What is queued; with `wait`, waits up to that long for something to be (never busy).
+    std::vector<FileActivity> drain(std::chrono::milliseconds wait = std::chrono::milliseconds{0});
 
     bool running() const;
     FileMonitorStats stats() const;

@@ -300,25 +300,24 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         auto heartbeat = protocol::parsePayload<proto::Heartbeat>(*envelope);
         if (!heartbeat.ok())
             return fail(heartbeat.error());
-        if (auto status =
-                m_store.recordContact(agentId, heartbeat->agent_version(),
-                                      static_cast<std::int64_t>(heartbeat->uptime_seconds()),
-                                      static_cast<std::int64_t>(heartbeat->policy_version()));
+        // One indexed lookup, before the contact overwrites the reported version: operators
+        // hear of an agent when it comes online or runs another policy, not at every heartbeat.
+        auto versions = m_store.policyVersions(agentId);
+        if (!versions.ok())
+            return fail(versions.error());
+        const auto [reported, desired] = *versions;
+        if (auto status = m_store.recordContact(
+                agentId, heartbeat->agent_version(),
+                static_cast<std::int64_t>(heartbeat->uptime_seconds()),
+                static_cast<std::int64_t>(heartbeat->policy_version()),
+                SiteStore::SpoolBacklog{static_cast<std::int64_t>(heartbeat->spool_events()),
+                                        static_cast<std::int64_t>(heartbeat->spool_bytes())});
             !status.ok())
             return fail(status.error());
-        if (auto status = m_store.recordSpoolBacklog(
-                agentId, static_cast<std::int64_t>(heartbeat->spool_events()),
-                static_cast<std::int64_t>(heartbeat->spool_bytes()));
-            !status.ok())
-            return fail(status.error());
-        auto agent = m_store.agentById(agentId);
-        const std::uint64_t desired =
-            agent.ok() && agent->has_value()
-                ? static_cast<std::uint64_t>((*agent)->desiredPolicyVersion)
-                : 0;
-        if (!m_announcedOnline[agentId] || heartbeat->policy_version() != desired)
+        if (!m_announcedOnline[agentId] ||
+            static_cast<std::int64_t>(heartbeat->policy_version()) != reported)
             changedAgents.push_back(agentId);
-        return ackMessage(seq, proto::ACK_OK, {}, desired);
+        return ackMessage(seq, proto::ACK_OK, {}, static_cast<std::uint64_t>(desired));
     }
     case proto::POLICY_REQUEST: {
         auto bundle = m_policies->bundleFor(agentId);
@@ -555,19 +554,18 @@ Result<std::int64_t> Server::pruneTelemetry(std::int64_t maxEvents) {
 }
 
 void Server::sweepOnlineStates() {
-    // Announce agents that went quiet: "offline" is the absence of messages.
+    // Announce agents that went quiet: "offline" is the absence of messages. One query for the
+    // whole fleet, not a record per online agent every second.
     const std::int64_t onlineSince =
         m_clock.nowUnixSeconds() -
         3 * static_cast<std::int64_t>(m_options.config.heartbeatIntervalSeconds);
-    std::vector<std::int64_t> wentOffline;
-    for (const auto& [id, online] : m_announcedOnline)
-        if (online)
-            wentOffline.push_back(id);
-    for (std::int64_t id : wentOffline) {
-        auto agent = m_store.agentById(id);
-        if (agent.ok() && agent->has_value() && (*agent)->lastSeen < onlineSince)
+    auto quiet = m_store.quietAgentIds(onlineSince);
+    if (!quiet.ok())
+        return;
+    for (std::int64_t id : *quiet)
+        if (auto announced = m_announcedOnline.find(id);
+            announced != m_announcedOnline.end() && announced->second)
             agentChanged(id);
-    }
 }
 
 } // namespace yagura::server

@@ -190,25 +190,25 @@ Status SiteStore::setAgentState(std::int64_t id, AgentState state) {
     return update.run();
 }
 
-Status SiteStore::recordSpoolBacklog(std::int64_t id, std::int64_t events, std::int64_t bytes) {
+Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion,
+                                std::int64_t uptimeSeconds, std::int64_t policyVersion,
+                                std::optional<SpoolBacklog> spool) {
+    const std::int64_t now = m_clock.nowUnixSeconds();
+    // One statement per contact: the spool's backlog rides along when the message carried it.
     YAGURA_ASSIGN_OR_RETURN(
         auto update,
-        m_db.prepare("UPDATE agents SET spool_events = ?, spool_bytes = ? WHERE id = ?"));
-    update.bind(1, events).bind(2, bytes).bind(3, id);
-    return update.run();
-}
-
-Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion,
-                                std::int64_t uptimeSeconds, std::int64_t policyVersion) {
-    const std::int64_t now = m_clock.nowUnixSeconds();
-    YAGURA_ASSIGN_OR_RETURN(auto update,
-                            m_db.prepare("UPDATE agents SET last_seen = ?, agent_version = ?, "
-                                         "uptime_seconds = ?, policy_version = ? WHERE id = ?"));
+        m_db.prepare("UPDATE agents SET last_seen = ?1, agent_version = ?2, uptime_seconds = ?3, "
+                     "policy_version = ?4, spool_events = CASE WHEN ?6 THEN ?7 ELSE "
+                     "spool_events END, spool_bytes = CASE WHEN ?6 THEN ?8 ELSE spool_bytes END "
+                     "WHERE id = ?5"));
     update.bind(1, now)
         .bind(2, agentVersion)
         .bind(3, uptimeSeconds)
         .bind(4, policyVersion)
-        .bind(5, id);
+        .bind(5, id)
+        .bind(6, spool ? 1 : 0)
+        .bind(7, spool ? spool->events : 0)
+        .bind(8, spool ? spool->bytes : 0);
     YAGURA_TRY(update.run());
     // SQLCipher 3.4 (Debian 12) is SQLite 3.15: no UPSERT, so insert-or-ignore then update.
     YAGURA_ASSIGN_OR_RETURN(auto create,
@@ -221,6 +221,20 @@ Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion
                                          "agent_id = ? AND hour_unix = ?"));
     checkin.bind(1, id).bind(2, now - now % 3600);
     return checkin.run();
+}
+
+Result<std::vector<std::int64_t>> SiteStore::quietAgentIds(std::int64_t onlineSince) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT id FROM agents WHERE state = 'accepted' AND "
+                                         "last_seen > 0 AND last_seen < ?"));
+    query.bind(1, onlineSince);
+    std::vector<std::int64_t> ids;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
+        if (!hasRow)
+            return ids;
+        ids.push_back(query.int64(0));
+    }
 }
 
 Result<std::vector<AgentRecord>> SiteStore::backlogAgents(int limit) {

@@ -133,10 +133,18 @@ public:
     Result<std::optional<AgentRecord>> agentByKey(const std::string& publicKeyZ85);
     Result<std::int64_t> insertAgent(const AgentRecord& agent, const std::string& tokenId);
     Status setAgentState(std::int64_t id, AgentState state);
+    struct SpoolBacklog {
+        std::int64_t events = 0;
+        std::int64_t bytes = 0;
+    };
+    // A message from the agent: last seen, version, uptime, running policy, and (heartbeats)
+    // its spool's backlog.
     Status recordContact(std::int64_t id, const std::string& agentVersion,
-                         std::int64_t uptimeSeconds, std::int64_t policyVersion);
+                         std::int64_t uptimeSeconds, std::int64_t policyVersion,
+                         std::optional<SpoolBacklog> spool = std::nullopt);
     Result<std::pair<std::vector<AgentRecord>, std::uint32_t>> queryAgents(const AgentQuery& query);
-    Status recordSpoolBacklog(std::int64_t id, std::int64_t events, std::int64_t bytes);
+    // Accepted agents not heard from since `onlineSince` (but heard from at some time).
+    Result<std::vector<std::int64_t>> quietAgentIds(std::int64_t onlineSince);
 
     // Groups and policies (SiteStorePolicy.cpp)
     Status ensureGroup(const std::string& name);
@@ -148,6 +156,9 @@ public:
     Result<std::optional<proto::PolicyRecord>> policy(const std::string& group,
                                                       std::int64_t version = 0);
     Result<std::optional<proto::PolicyRecord>> policyByVersion(std::int64_t version);
+    // (the version the agent last reported running, the current version of its group's policy;
+    // 0: none) in one indexed lookup, for every heartbeat.
+    Result<std::pair<std::int64_t, std::int64_t>> policyVersions(std::int64_t agentId);
     Result<std::vector<proto::PolicyRecord>> policyHistory(const std::string& group);
     Result<std::int64_t> insertPolicy(const std::string& group, const proto::PolicySpec& spec,
                                       const std::string& createdBy, const std::string& comment);

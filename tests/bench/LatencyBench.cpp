@@ -27,6 +27,7 @@
 // rule and gives no alert: after 5 s the sample counts as missed. --trigger sleep makes the
 // trigger live 100 ms, so the race is not part of the measurement.
 
+#include "BenchProcess.h"
 #include "BenchServer.h"
 
 #include "agent/inventory/CommandRunner.h"
@@ -53,15 +54,11 @@
 #include <unistd.h>
 
 using namespace yagura;
+using namespace yagura::bench;
 using namespace std::chrono;
 using json = nlohmann::json;
 
 namespace {
-
-std::atomic<bool> g_interrupted{false};
-void onSignal(int) {
-    g_interrupted = true;
-}
 
 double monotonicMs() {
     timespec now{};
@@ -77,124 +74,6 @@ double cpuMsOf(pid_t pid) {
     const auto fields = text::split(stat->substr(stat->rfind(')') + 2), ' ');
     return (std::stod(std::string(fields[11])) + std::stod(std::string(fields[12]))) * 1000.0 /
            static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-json machineInfo() {
-    json machine;
-    machine["nproc"] = std::thread::hardware_concurrency();
-    utsname name{};
-    if (::uname(&name) == 0)
-        machine["kernel"] = std::string(name.release);
-    machine["cpu"] = "unknown";
-    if (auto info = files::readFile("/proc/cpuinfo", 1 << 20); info.ok())
-        for (std::string_view line : text::split(*info, '\n'))
-            if (text::startsWith(line, "model name")) {
-                machine["cpu"] = std::string(text::trim(line.substr(line.find(':') + 1)));
-                break;
-            }
-    return machine;
-}
-
-std::string loadAverage() {
-    auto load = files::readFile("/proc/loadavg", 4096);
-    return load.ok() ? std::string(text::trim(*load)) : "";
-}
-
-// A process started by the benchmark, its stdout and stderr in a file.
-class Child {
-public:
-    static std::optional<Child> spawn(const std::vector<std::string>& args,
-                                      const std::filesystem::path& output) {
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-        std::vector<std::string> copy = args;
-        std::vector<char*> argv;
-        for (auto& arg : copy)
-            argv.push_back(arg.data());
-        argv.push_back(nullptr);
-        pid_t pid = 0;
-        const int spawned = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (spawned != 0)
-            return std::nullopt;
-        Child child;
-        child.m_pid = pid;
-        return child;
-    }
-    Child(Child&& other) noexcept : m_pid(std::exchange(other.m_pid, 0)) {}
-    ~Child() { stop(); }
-
-    pid_t pid() const { return m_pid; }
-    bool running() {
-        if (m_pid <= 0)
-            return false;
-        if (::waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
-            m_pid = 0;
-            return false;
-        }
-        return true;
-    }
-    // SIGTERM, then SIGKILL if it has not ended within `grace`.
-    void stop(milliseconds grace = 10s) {
-        if (m_pid <= 0)
-            return;
-        ::kill(m_pid, SIGTERM);
-        const auto deadline = steady_clock::now() + grace;
-        while (running() && steady_clock::now() < deadline)
-            std::this_thread::sleep_for(10ms);
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            while (::waitpid(m_pid, nullptr, 0) < 0 && errno == EINTR) {
-            }
-            m_pid = 0;
-        }
-    }
-
-private:
-    Child() = default;
-    pid_t m_pid = 0;
-};
-
-std::optional<std::string> run(const std::vector<std::string>& argv) {
-    auto output = agent::inventory::runCommand(argv, 1 << 20, 30s);
-    if (!output.ok() || output->exitCode != 0)
-        return std::nullopt;
-    return output->stdoutText;
-}
-
-template <typename Condition> bool waitUntil(Condition done, milliseconds timeout) {
-    const auto deadline = steady_clock::now() + timeout;
-    while (!done()) {
-        if (g_interrupted || steady_clock::now() >= deadline)
-            return false;
-        std::this_thread::sleep_for(100ms);
-    }
-    return true;
-}
-
-std::string randomHex() {
-    std::random_device device;
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%08x%08x", device(), device());
-    return hex;
-}
-
-// The N of "MARKER-N" in `text`.
-std::optional<std::int64_t> markedIndex(std::string_view text, const std::string& marker) {
-    const std::string prefix = marker + "-";
-    const auto at = text.find(prefix);
-    if (at == std::string_view::npos)
-        return std::nullopt;
-    std::size_t end = at + prefix.size();
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9')
-        ++end;
-    if (end == at + prefix.size())
-        return std::nullopt;
-    return std::stoll(std::string(text.substr(at + prefix.size(), end - at - prefix.size())));
 }
 
 struct Phase {
@@ -393,7 +272,7 @@ int fail(const std::string& message) {
 int measure(const std::filesystem::path& dir, const Options& options) {
     const std::string& mode = options.mode;
     // The trigger and its rule, unique to this run.
-    const std::string runId = randomHex();
+    const std::string runId = randomMarker("");
     const auto trigger = dir / "bin" / ("yagura-latency-" + runId);
     std::filesystem::create_directories(trigger.parent_path());
     std::error_code copyError;

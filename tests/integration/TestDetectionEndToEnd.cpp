@@ -3,6 +3,8 @@
 // for each rule id reaches the server with its process context — and that benign commands raise
 // nothing. Needs root (the agent's process events come from the netlink proc connector).
 
+#include "RunProgram.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -17,28 +19,8 @@
 #include <unistd.h>
 
 namespace {
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run run(const QString& program, const QStringList& arguments, const QProcessEnvironment& env,
-        int timeoutMs = 30000) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(program, arguments);
-    Run result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitCode();
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
+using yagura::testing::ProgramRun;
+using yagura::testing::runProgram;
 } // namespace
 
 class TestDetectionEndToEnd : public QObject {
@@ -53,7 +35,7 @@ private:
     QJsonArray m_benign;
 
     QJsonObject ctlJson(const QStringList& arguments) {
-        const Run result = run(QStringLiteral(YAGURA_CTL_BIN), arguments, m_env);
+        const ProgramRun result = runProgram(QStringLiteral(YAGURA_CTL_BIN), arguments, m_env);
         return result.exitCode == 0 ? QJsonDocument::fromJson(result.out.toUtf8()).object()
                                     : QJsonObject{};
     }
@@ -80,8 +62,8 @@ private slots:
         pw.write("detection-test-password\n");
         pw.close();
         pw.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QCOMPARE(run(QStringLiteral(YAGURA_SERVER_BIN),
-                     {"init", "--data-dir", site, "--admin-password-file", password}, m_env)
+        QCOMPARE(runProgram(QStringLiteral(YAGURA_SERVER_BIN),
+                            {"init", "--data-dir", site, "--admin-password-file", password}, m_env)
                      .exitCode,
                  0);
         m_server.setProcessEnvironment(m_env);
@@ -90,12 +72,13 @@ private slots:
                         "--enrol-bind", "tcp://127.0.0.1:*", "--operator-bind",
                         "tcp://127.0.0.1:*"});
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(site + "/run/endpoints.json"), 15000);
-        const Run token = run(QStringLiteral(YAGURA_SERVER_BIN),
-                              {"token", "create", "--data-dir", site, "--auto-accept"}, m_env);
+        const ProgramRun token =
+            runProgram(QStringLiteral(YAGURA_SERVER_BIN),
+                       {"token", "create", "--data-dir", site, "--auto-accept"}, m_env);
         QCOMPARE(token.exitCode, 0);
         const QString state = m_dir.filePath("agent");
-        QCOMPARE(run(QStringLiteral(YAGURA_AGENT_BIN),
-                     {"enroll", "--token", token.out.trimmed(), "--state-dir", state}, m_env)
+        QCOMPARE(runProgram(QStringLiteral(YAGURA_AGENT_BIN),
+                            {"enroll", "--token", token.out.trimmed(), "--state-dir", state}, m_env)
                      .exitCode,
                  0);
         QStringList agentArguments{"run", "--state-dir", state, "--retry-max", "2s"};
@@ -107,7 +90,8 @@ private slots:
         m_agent.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_agent.start(QStringLiteral(YAGURA_AGENT_BIN), agentArguments);
         QVERIFY(m_agent.waitForStarted());
-        QCOMPARE(run(QStringLiteral(YAGURA_CTL_BIN),
+        QCOMPARE(runProgram(
+                     QStringLiteral(YAGURA_CTL_BIN),
                      {"--data-dir", site, "login", "--user", "admin", "--password-file", password},
                      m_env)
                      .exitCode,
@@ -233,10 +217,10 @@ private slots:
         // really saw them), then look for alerts about them.
         for (const QString& line : commandLines)
             QTRY_VERIFY_WITH_TIMEOUT(
-                run(QStringLiteral(YAGURA_CTL_BIN),
-                    {"events", "list", "--agent", "1", "--category", "process_creation",
-                     "--contains", line, "--limit", "1000"},
-                    m_env)
+                runProgram(QStringLiteral(YAGURA_CTL_BIN),
+                           {"events", "list", "--agent", "1", "--category", "process_creation",
+                            "--contains", line, "--limit", "1000"},
+                           m_env)
                     .out.contains("process_creation"),
                 20000);
         const QJsonArray alerts = ctlJson({"events", "list", "--agent", "1", "--category", "alert",

@@ -4,6 +4,8 @@
 // renames hundreds of files raises the ransomware alert at the server within 2 s, naming it; a
 // plain bulk copy of the same size raises nothing. Needs root (fanotify).
 
+#include "RunProgram.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
@@ -20,28 +22,8 @@
 #include <unistd.h>
 
 namespace {
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run run(const QString& program, const QStringList& arguments, const QProcessEnvironment& env,
-        int timeoutMs = 30000) {
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(program, arguments);
-    Run result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitCode();
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
+using yagura::testing::ProgramRun;
+using yagura::testing::runProgram;
 
 QString field(const QJsonObject& event, const QString& name) {
     for (const auto& value : event["fields"].toArray())
@@ -69,7 +51,7 @@ private:
     QString m_watched;
 
     QJsonObject ctlJson(const QStringList& arguments) {
-        const Run result = run(QStringLiteral(YAGURA_CTL_BIN), arguments, m_env);
+        const ProgramRun result = runProgram(QStringLiteral(YAGURA_CTL_BIN), arguments, m_env);
         return result.exitCode == 0 ? QJsonDocument::fromJson(result.out.toUtf8()).object()
                                     : QJsonObject{};
     }
@@ -118,8 +100,9 @@ private slots:
         QVERIFY(pw.open(QIODevice::WriteOnly));
         pw.write("file-detection-test\n");
         pw.close();
-        QCOMPARE(run(QStringLiteral(YAGURA_SERVER_BIN),
-                     {"init", "--data-dir", m_site, "--admin-password-file", password}, m_env)
+        QCOMPARE(runProgram(QStringLiteral(YAGURA_SERVER_BIN),
+                            {"init", "--data-dir", m_site, "--admin-password-file", password},
+                            m_env)
                      .exitCode,
                  0);
         m_server.setProcessEnvironment(m_env);
@@ -128,12 +111,13 @@ private slots:
                         "--enrol-bind", "tcp://127.0.0.1:*", "--operator-bind",
                         "tcp://127.0.0.1:*"});
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(m_site + "/run/endpoints.json"), 15000);
-        const Run token = run(QStringLiteral(YAGURA_SERVER_BIN),
-                              {"token", "create", "--data-dir", m_site, "--auto-accept"}, m_env);
+        const ProgramRun token =
+            runProgram(QStringLiteral(YAGURA_SERVER_BIN),
+                       {"token", "create", "--data-dir", m_site, "--auto-accept"}, m_env);
         QCOMPARE(token.exitCode, 0);
         const QString state = m_dir.filePath("agent");
-        QCOMPARE(run(QStringLiteral(YAGURA_AGENT_BIN),
-                     {"enroll", "--token", token.out.trimmed(), "--state-dir", state}, m_env)
+        QCOMPARE(runProgram(QStringLiteral(YAGURA_AGENT_BIN),
+                            {"enroll", "--token", token.out.trimmed(), "--state-dir", state}, m_env)
                      .exitCode,
                  0);
         m_agent.setProcessEnvironment(m_env);
@@ -141,12 +125,12 @@ private slots:
         m_agent.start(QStringLiteral(YAGURA_AGENT_BIN),
                       {"run", "--state-dir", state, "--retry-max", "2s"});
         QVERIFY(m_agent.waitForStarted());
-        QCOMPARE(
-            run(QStringLiteral(YAGURA_CTL_BIN),
-                {"--data-dir", m_site, "login", "--user", "admin", "--password-file", password},
-                m_env)
-                .exitCode,
-            0);
+        QCOMPARE(runProgram(QStringLiteral(YAGURA_CTL_BIN),
+                            {"--data-dir", m_site, "login", "--user", "admin", "--password-file",
+                             password},
+                            m_env)
+                     .exitCode,
+                 0);
         QTRY_VERIFY_WITH_TIMEOUT(appliedPolicy() == 1, 20000);
 
         // The watched folder exists, with a file, before the policy names it: its first hash is
@@ -159,8 +143,8 @@ private slots:
         config.close();
 
         // The operator's edit: show the policy, change it, save it as a new version.
-        const Run shown =
-            run(QStringLiteral(YAGURA_CTL_BIN), {"policy", "show", "default", "--json"}, m_env);
+        const ProgramRun shown = runProgram(QStringLiteral(YAGURA_CTL_BIN),
+                                            {"policy", "show", "default", "--json"}, m_env);
         QCOMPARE(shown.exitCode, 0);
         QJsonObject spec = QJsonDocument::fromJson(shown.out.toUtf8()).object()["spec"].toObject();
         QCOMPARE(spec["retention_days"].toInt(), 30);
@@ -169,10 +153,10 @@ private slots:
         QVERIFY(edited.open(QIODevice::WriteOnly));
         edited.write(QJsonDocument(spec).toJson());
         edited.close();
-        const Run set = run(QStringLiteral(YAGURA_CTL_BIN),
-                            {"policy", "set", "default", "--file", edited.fileName(), "--comment",
-                             "watch the test folder"},
-                            m_env);
+        const ProgramRun set = runProgram(QStringLiteral(YAGURA_CTL_BIN),
+                                          {"policy", "set", "default", "--file", edited.fileName(),
+                                           "--comment", "watch the test folder"},
+                                          m_env);
         QVERIFY2(set.exitCode == 0, qPrintable(set.err));
         QTRY_VERIFY_WITH_TIMEOUT(appliedPolicy() == 2, 20000);
     }
@@ -228,10 +212,10 @@ private slots:
                                                   bytes.size() / 4);
             file.write(bytes);
         }
-        QCOMPARE(
-            run(QStringLiteral("/bin/cp"), {"-r", source, m_dir.filePath("copy-target")}, m_env)
-                .exitCode,
-            0);
+        QCOMPARE(runProgram(QStringLiteral("/bin/cp"),
+                            {"-r", source, m_dir.filePath("copy-target")}, m_env)
+                     .exitCode,
+                 0);
         // A marker after the copy: once it is at the server, so is anything the copy raised.
         const QString marker = m_watched + "/after-copy";
         QFile file(marker);

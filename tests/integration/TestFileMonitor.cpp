@@ -174,11 +174,10 @@ private:
                     return m_seen[checked];
             if (SteadyClock::now() >= deadline)
                 return std::nullopt;
-            auto batch = m_monitor.drain();
-            if (batch.empty()) {
-                QTest::qWait(5); // the polling cadence; the deadline bounds the wait
-                continue;
-            }
+            // Waits on the monitor's queue, bounded by the deadline: no polling cadence.
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - SteadyClock::now());
+            auto batch = m_monitor.drain(std::max(left, std::chrono::milliseconds{1}));
             for (auto& activity : batch)
                 m_seen.push_back(std::move(activity));
         }
@@ -231,7 +230,9 @@ private:
                 if (got == 0 && !result.done)
                     break; // ended without saying done
             }
-            for (auto& activity : m_monitor.drain()) {
+            // Once the simulator is done only the monitor can bring news: wait on its queue.
+            const auto wait = result.done ? std::chrono::milliseconds{100} : 0ms;
+            for (auto& activity : m_monitor.drain(wait)) {
                 if (!result.finding && isFinding(activity)) {
                     result.found = SteadyClock::now();
                     result.finding = activity;
@@ -242,8 +243,6 @@ private:
                 break;
             if (result.done && SteadyClock::now() - *result.done > 5s)
                 break; // late or missing: the test reports how late
-            if (result.done)
-                QTest::qWait(5);
         }
         ::close(fds[0]);
         if (pid > 0)
