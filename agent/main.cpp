@@ -26,6 +26,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -252,7 +253,14 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     std::int64_t lastWrite = 0;
     std::int64_t lastStateCheck = SystemClock::instance().nowUnixSeconds();
     const std::int64_t stateCheckInterval = std::max<std::int64_t>(30, 2 * retry->count());
+    // Start-up (inventory, rule compilation) and storms leave freed memory that glibc keeps; give
+    // it back now and then, so an agent at rest stays small on the endpoint.
+    std::int64_t nextMemoryTrim = SystemClock::instance().nowUnixSeconds() + 5;
     while (!g_stopRequested) {
+        if (SystemClock::instance().nowUnixSeconds() >= nextMemoryTrim) {
+            ::malloc_trim(0);
+            nextMemoryTrim = SystemClock::instance().nowUnixSeconds() + 30;
+        }
         if (journalAuth || authLog) {
             auto facts = journalAuth ? journalAuth->poll() : authLog->poll();
             if (!facts.ok()) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <dlfcn.h>
 #include <optional>
 #include <sys/stat.h>
 #include <systemd/sd-journal.h>
@@ -12,6 +13,102 @@
 namespace yagura::agent {
 
 namespace {
+// libsystemd is loaded when a journal is first opened, not when the agent starts: on hosts
+// without journald (where the agent reads auth.log) neither it nor its dependencies (libgcrypt,
+// the compression libraries) take memory in the agent.
+struct JournalLibrary {
+    decltype(&::sd_journal_add_disjunction) add_disjunction = nullptr;
+    decltype(&::sd_journal_add_match) add_match = nullptr;
+    decltype(&::sd_journal_close) close = nullptr;
+    decltype(&::sd_journal_get_cursor) get_cursor = nullptr;
+    decltype(&::sd_journal_get_data) get_data = nullptr;
+    decltype(&::sd_journal_get_fd) get_fd = nullptr;
+    decltype(&::sd_journal_get_realtime_usec) get_realtime_usec = nullptr;
+    decltype(&::sd_journal_has_persistent_files) has_persistent_files = nullptr;
+    decltype(&::sd_journal_has_runtime_files) has_runtime_files = nullptr;
+    decltype(&::sd_journal_next) next = nullptr;
+    decltype(&::sd_journal_open) open = nullptr;
+    decltype(&::sd_journal_open_directory) open_directory = nullptr;
+    decltype(&::sd_journal_open_files) open_files = nullptr;
+    decltype(&::sd_journal_previous) previous = nullptr;
+    decltype(&::sd_journal_process) process = nullptr;
+    decltype(&::sd_journal_seek_cursor) seek_cursor = nullptr;
+    decltype(&::sd_journal_seek_head) seek_head = nullptr;
+    decltype(&::sd_journal_seek_tail) seek_tail = nullptr;
+    decltype(&::sd_journal_test_cursor) test_cursor = nullptr;
+    decltype(&::sd_journal_wait) wait = nullptr;
+};
+
+JournalLibrary g_journalLibrary;
+
+// Loads libsystemd once; thread-safe (a function-local static). Never unloaded.
+Status loadJournalLibrary() {
+    static const std::string failure = [] {
+        void* handle = ::dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+        if (!handle)
+            return std::string("authentication events: cannot load libsystemd: ") + ::dlerror();
+        JournalLibrary library;
+        library.add_disjunction = reinterpret_cast<decltype(&::sd_journal_add_disjunction)>(
+            ::dlsym(handle, "sd_journal_add_disjunction"));
+        library.add_match = reinterpret_cast<decltype(&::sd_journal_add_match)>(
+            ::dlsym(handle, "sd_journal_add_match"));
+        library.close =
+            reinterpret_cast<decltype(&::sd_journal_close)>(::dlsym(handle, "sd_journal_close"));
+        library.get_cursor = reinterpret_cast<decltype(&::sd_journal_get_cursor)>(
+            ::dlsym(handle, "sd_journal_get_cursor"));
+        library.get_data = reinterpret_cast<decltype(&::sd_journal_get_data)>(
+            ::dlsym(handle, "sd_journal_get_data"));
+        library.get_fd =
+            reinterpret_cast<decltype(&::sd_journal_get_fd)>(::dlsym(handle, "sd_journal_get_fd"));
+        library.get_realtime_usec = reinterpret_cast<decltype(&::sd_journal_get_realtime_usec)>(
+            ::dlsym(handle, "sd_journal_get_realtime_usec"));
+        library.has_persistent_files =
+            reinterpret_cast<decltype(&::sd_journal_has_persistent_files)>(
+                ::dlsym(handle, "sd_journal_has_persistent_files"));
+        library.has_runtime_files = reinterpret_cast<decltype(&::sd_journal_has_runtime_files)>(
+            ::dlsym(handle, "sd_journal_has_runtime_files"));
+        library.next =
+            reinterpret_cast<decltype(&::sd_journal_next)>(::dlsym(handle, "sd_journal_next"));
+        library.open =
+            reinterpret_cast<decltype(&::sd_journal_open)>(::dlsym(handle, "sd_journal_open"));
+        library.open_directory = reinterpret_cast<decltype(&::sd_journal_open_directory)>(
+            ::dlsym(handle, "sd_journal_open_directory"));
+        library.open_files = reinterpret_cast<decltype(&::sd_journal_open_files)>(
+            ::dlsym(handle, "sd_journal_open_files"));
+        library.previous = reinterpret_cast<decltype(&::sd_journal_previous)>(
+            ::dlsym(handle, "sd_journal_previous"));
+        library.process = reinterpret_cast<decltype(&::sd_journal_process)>(
+            ::dlsym(handle, "sd_journal_process"));
+        library.seek_cursor = reinterpret_cast<decltype(&::sd_journal_seek_cursor)>(
+            ::dlsym(handle, "sd_journal_seek_cursor"));
+        library.seek_head = reinterpret_cast<decltype(&::sd_journal_seek_head)>(
+            ::dlsym(handle, "sd_journal_seek_head"));
+        library.seek_tail = reinterpret_cast<decltype(&::sd_journal_seek_tail)>(
+            ::dlsym(handle, "sd_journal_seek_tail"));
+        library.test_cursor = reinterpret_cast<decltype(&::sd_journal_test_cursor)>(
+            ::dlsym(handle, "sd_journal_test_cursor"));
+        library.wait =
+            reinterpret_cast<decltype(&::sd_journal_wait)>(::dlsym(handle, "sd_journal_wait"));
+        if (!(library.add_disjunction && library.add_match && library.close && library.get_cursor &&
+              library.get_data && library.get_fd && library.get_realtime_usec &&
+              library.has_persistent_files && library.has_runtime_files && library.next &&
+              library.open && library.open_directory && library.open_files && library.previous &&
+              library.process && library.seek_cursor && library.seek_head && library.seek_tail &&
+              library.test_cursor && library.wait))
+            return std::string("authentication events: this libsystemd lacks sd_journal functions");
+        g_journalLibrary = library;
+        return std::string();
+    }();
+    if (!failure.empty())
+        return makeError(ErrorCode::Unavailable, failure);
+    return success();
+}
+
+// Only after loadJournalLibrary() succeeded (every journal is opened through open()).
+const JournalLibrary& systemd() {
+    return g_journalLibrary;
+}
+
 // SYSLOG_IDENTIFIER is what sshd, sudo, su and login log under (syslog(3) tags); _COMM, the
 // process name journald reads from /proc, covers entries written without an identifier.
 constexpr const char* kPrograms[] = {"sshd", "sshd-session", "sshd-auth", "sudo", "su", "login"};
@@ -25,7 +122,7 @@ Error journalError(ErrorCode code, const std::string& what, int negativeErrno) {
 std::string field(sd_journal* journal, const char* name) {
     const void* data = nullptr;
     std::size_t length = 0;
-    if (sd_journal_get_data(journal, name, &data, &length) < 0)
+    if (systemd().get_data(journal, name, &data, &length) < 0)
         return {};
     // "NAME=value"
     const std::size_t prefix = std::strlen(name) + 1;
@@ -106,7 +203,7 @@ std::optional<AuthEvent> readEntry(sd_journal* journal) {
     if (!event)
         return std::nullopt;
     std::uint64_t realtime = 0;
-    if (sd_journal_get_realtime_usec(journal, &realtime) < 0)
+    if (systemd().get_realtime_usec(journal, &realtime) < 0)
         realtime = 0;
     std::string host = validUtf8(field(journal, "_HOSTNAME"));
     std::string pid = field(journal, "_PID");
@@ -124,12 +221,12 @@ Status addMatches(sd_journal* journal) {
     for (const char* name : {"SYSLOG_IDENTIFIER=", "_COMM="}) {
         for (const char* program : kPrograms) {
             const std::string match = std::string(name) + program;
-            if (const int r = sd_journal_add_match(journal, match.c_str(), 0); r < 0)
+            if (const int r = systemd().add_match(journal, match.c_str(), 0); r < 0)
                 return journalError(ErrorCode::Internal, "cannot filter the journal", r);
         }
         // Matches on one field are alternatives; the disjunction makes the _COMM group an
         // alternative to the SYSLOG_IDENTIFIER group rather than a further condition.
-        if (const int r = sd_journal_add_disjunction(journal); r < 0)
+        if (const int r = systemd().add_disjunction(journal); r < 0)
             return journalError(ErrorCode::Internal, "cannot filter the journal", r);
     }
     return success();
@@ -173,7 +270,7 @@ std::string JournalSource::describe() const {
 }
 
 void JournalAuthCollector::Closer::operator()(sd_journal* journal) const {
-    sd_journal_close(journal);
+    systemd().close(journal);
 }
 
 JournalAuthCollector::JournalAuthCollector(JournalSource source) : m_source(std::move(source)) {}
@@ -197,17 +294,18 @@ void JournalAuthCollector::close() {
 
 Status JournalAuthCollector::open() {
     close();
+    YAGURA_TRY(loadJournalLibrary());
     sd_journal* raw = nullptr;
     int r = 0;
     switch (m_source.kind) {
     case JournalSource::Kind::System:
-        r = sd_journal_open(&raw, SD_JOURNAL_LOCAL_ONLY);
+        r = systemd().open(&raw, SD_JOURNAL_LOCAL_ONLY);
         break;
     case JournalSource::Kind::Directory:
         if (m_source.paths.size() != 1)
             return makeError(ErrorCode::InvalidArgument,
                              "authentication events: a journal directory source needs one path");
-        r = sd_journal_open_directory(&raw, m_source.paths[0].c_str(), 0);
+        r = systemd().open_directory(&raw, m_source.paths[0].c_str(), 0);
         break;
     case JournalSource::Kind::Files: {
         if (m_source.paths.empty())
@@ -217,7 +315,7 @@ Status JournalAuthCollector::open() {
         for (const auto& path : m_source.paths)
             names.push_back(path.c_str());
         names.push_back(nullptr);
-        r = sd_journal_open_files(&raw, names.data(), 0);
+        r = systemd().open_files(&raw, names.data(), 0);
         break;
     }
     }
@@ -227,12 +325,12 @@ Status JournalAuthCollector::open() {
     m_journal.reset(raw);
     // Sets up the inotify watches now, so that nothing written before the first poll is missed
     // (and rotated files are followed).
-    if (r = sd_journal_get_fd(raw); r < 0) {
+    if (r = systemd().get_fd(raw); r < 0) {
         close();
         return journalError(ErrorCode::Io, "cannot watch " + where(), r);
     }
-    if (m_source.kind == JournalSource::Kind::System && sd_journal_has_runtime_files(raw) <= 0 &&
-        sd_journal_has_persistent_files(raw) <= 0) {
+    if (m_source.kind == JournalSource::Kind::System && systemd().has_runtime_files(raw) <= 0 &&
+        systemd().has_persistent_files(raw) <= 0) {
         close();
         return makeError(ErrorCode::NotFound,
                          "authentication events: no readable files in the system journal "
@@ -247,21 +345,21 @@ Status JournalAuthCollector::positionAfter(const std::string& cursor) {
     m_cursor = cursor;
     if (cursor.empty()) {
         // The journal had no entries: every entry that comes is new.
-        if (const int r = sd_journal_seek_head(journal); r < 0)
+        if (const int r = systemd().seek_head(journal); r < 0)
             return journalError(ErrorCode::Io, "cannot seek in " + where(), r);
         return success();
     }
-    if (const int r = sd_journal_seek_cursor(journal, cursor.c_str()); r < 0)
+    if (const int r = systemd().seek_cursor(journal, cursor.c_str()); r < 0)
         return journalError(r == -EINVAL ? ErrorCode::InvalidArgument : ErrorCode::Io,
                             "cannot seek to the cursor in " + where(), r);
     // The next entry is the cursor's own when it is still there and matches (consumed
     // already); otherwise the first entry after where it was, which is new.
-    const int next = sd_journal_next(journal);
+    const int next = systemd().next(journal);
     if (next < 0)
         return journalError(ErrorCode::Io, "cannot read " + where(), next);
     if (next == 0)
         return success(); // nothing after it yet; later entries come with poll()
-    const int same = sd_journal_test_cursor(journal, cursor.c_str());
+    const int same = systemd().test_cursor(journal, cursor.c_str());
     if (same < 0)
         return journalError(ErrorCode::Io, "cannot read " + where(), same);
     m_pending = same == 0;
@@ -277,12 +375,12 @@ Status JournalAuthCollector::startAtEnd() {
     // a cursor to restart from even when no authentication entry was ever written. An empty
     // journal leaves the cursor empty: everything that comes is new.
     std::string last;
-    int r = sd_journal_seek_tail(journal);
+    int r = systemd().seek_tail(journal);
     if (r >= 0)
-        r = sd_journal_previous(journal);
+        r = systemd().previous(journal);
     if (r > 0) {
         char* cursor = nullptr;
-        r = sd_journal_get_cursor(journal, &cursor);
+        r = systemd().get_cursor(journal, &cursor);
         if (r >= 0)
             last = takeCursor(cursor);
     }
@@ -341,7 +439,7 @@ Result<std::vector<AuthEvent>> JournalAuthCollector::poll() {
     sd_journal* journal = m_journal.get();
     std::vector<AuthEvent> events;
     // Takes inotify's news (appends, new and rotated files); iteration sees them afterwards.
-    if (const int r = sd_journal_process(journal); r < 0) {
+    if (const int r = systemd().process(journal); r < 0) {
         m_reopen = true;
         return journalError(ErrorCode::Io, "cannot follow " + where(), r);
     }
@@ -349,7 +447,7 @@ Result<std::vector<AuthEvent>> JournalAuthCollector::poll() {
         if (m_pending) {
             m_pending = false; // positionAfter stopped on a new entry
         } else {
-            const int r = sd_journal_next(journal);
+            const int r = systemd().next(journal);
             if (r == 0)
                 break;
             if (r < 0) {
@@ -360,7 +458,7 @@ Result<std::vector<AuthEvent>> JournalAuthCollector::poll() {
             }
         }
         char* cursor = nullptr;
-        if (const int r = sd_journal_get_cursor(journal, &cursor); r < 0) {
+        if (const int r = systemd().get_cursor(journal, &cursor); r < 0) {
             m_reopen = true;
             if (events.empty())
                 return journalError(ErrorCode::Io, "cannot read " + where(), r);
@@ -379,14 +477,14 @@ Result<bool> JournalAuthCollector::waitForChange(std::chrono::milliseconds timeo
                          "authentication events: the journal reader is not open");
     const auto usec = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
-    const int r = sd_journal_wait(m_journal.get(), usec);
+    const int r = systemd().wait(m_journal.get(), usec);
     if (r < 0)
         return journalError(ErrorCode::Io, "cannot wait for " + where(), r);
     return r != SD_JOURNAL_NOP;
 }
 
 int JournalAuthCollector::waitFd() const {
-    return m_journal ? sd_journal_get_fd(m_journal.get()) : -1;
+    return m_journal ? systemd().get_fd(m_journal.get()) : -1;
 }
 
 } // namespace yagura::agent

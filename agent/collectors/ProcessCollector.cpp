@@ -1,12 +1,16 @@
 #include "collectors/ProcessCollector.h"
 
 #include "common/Files.h"
+#include "common/Log.h"
 #include "common/Text.h"
 #include "crypto/Hash.h"
 
 #include <openssl/evp.h>
 
 #include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <ctime>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -34,17 +38,26 @@ std::string readLink(const std::filesystem::path& path) {
     return text;
 }
 
-std::string readCommandLine(const std::filesystem::path& path) {
-    auto raw = files::readFile(path, 1 << 20);
-    if (!raw.ok())
-        return {};
-    std::string line = *raw;
+std::string joinArguments(std::string line) {
     while (!line.empty() && line.back() == '\0')
         line.pop_back();
     for (char& c : line)
         if (c == '\0')
             c = ' ';
     return line;
+}
+
+std::string readCommandLine(const std::filesystem::path& path) {
+    auto raw = files::readFile(path, 1 << 20);
+    if (!raw.ok())
+        return {};
+    return joinArguments(std::move(*raw));
+}
+
+std::int64_t clockNs(clockid_t clock) {
+    timespec now{};
+    ::clock_gettime(clock, &now);
+    return now.tv_sec * 1'000'000'000LL + now.tv_nsec;
 }
 
 // Real uid and parent pid from /proc/PID/status.
@@ -94,6 +107,28 @@ std::string ExecutableHasher::hash(const std::filesystem::path& path) {
         ::close(fd);
         return it->second;
     }
+    return hashOpenFile(fd, key);
+}
+
+std::string ExecutableHasher::hashIdentified(const Key& key, const std::filesystem::path& path) {
+    if (auto it = m_cache.find(key); it != m_cache.end())
+        return it->second;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    struct stat info {};
+    // The device is not compared: some filesystems (btrfs subvolumes) report another one to
+    // stat() than the kernel's superblock carries.
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_ino != std::get<1>(key) ||
+        info.st_size != std::get<2>(key) ||
+        info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec != std::get<3>(key)) {
+        ::close(fd);
+        return {};
+    }
+    return hashOpenFile(fd, key);
+}
+
+std::string ExecutableHasher::hashOpenFile(int fd, const Key& key) {
     EVP_MD_CTX* context = EVP_MD_CTX_new();
     EVP_DigestInit_ex(context, EVP_sha256(), nullptr);
     char buffer[65536];
@@ -114,10 +149,35 @@ std::string ExecutableHasher::hash(const std::filesystem::path& path) {
     return hex;
 }
 
-ProcessCollector::ProcessCollector(std::filesystem::path procRoot)
-    : m_procRoot(std::move(procRoot)) {}
+ProcessCollector::ProcessCollector(ProcessSource source, std::filesystem::path procRoot)
+    : m_source(source), m_procRoot(std::move(procRoot)) {}
+
+std::string_view ProcessCollector::sourceName(ProcessSource source) {
+    switch (source) {
+    case ProcessSource::KernelTracer:
+        return "kernel tracer (eBPF)";
+    case ProcessSource::ProcConnector:
+        return "proc connector";
+    case ProcessSource::Automatic:
+        break;
+    }
+    return "automatic";
+}
 
 Status ProcessCollector::start() {
+    if (m_source != ProcessSource::ProcConnector) {
+        auto traced = m_tracer.open();
+        if (traced.ok()) {
+            m_source = ProcessSource::KernelTracer;
+            return success();
+        }
+        if (m_source == ProcessSource::KernelTracer)
+            return traced;
+        spdlog::warn("{}; process events come from the proc connector, and processes that exit "
+                     "within a millisecond may be reported without their command line",
+                     traced.error().message);
+    }
+    m_source = ProcessSource::ProcConnector;
     return m_connector.open();
 }
 
@@ -150,12 +210,73 @@ ProcessInfo ProcessCollector::readVolatile(pid_t pid, pid_t parentHint) const {
     return info;
 }
 
+std::string ProcessCollector::resolveImage(const ExecDetails& details, pid_t pid,
+                                           const std::string& cwd) {
+    const ExecutableHasher::Key key{details.device, details.inode,
+                                    static_cast<std::int64_t>(details.size),
+                                    details.modificationNs};
+    if (auto it = m_imagePaths.find(key); it != m_imagePaths.end())
+        return it->second;
+    // The exec names the file as it was given (/bin/sh, ./tool): Sigma's Image is the real path,
+    // as /proc/PID/exe shows it. Resolved once per executable.
+    std::string given = details.path;
+    if (!given.starts_with('/'))
+        given = (cwd == "/" ? "" : cwd) + "/" + given;
+    std::string resolved;
+    char buffer[PATH_MAX];
+    struct stat info {};
+    if (::realpath(given.c_str(), buffer) && ::stat(buffer, &info) == 0 &&
+        info.st_ino == details.inode)
+        resolved = buffer;
+    if (resolved.empty())
+        resolved = readLink(m_procRoot / std::to_string(pid) / "exe");
+    if (resolved.empty())
+        return given; // gone, and the path no longer names it: report what the exec said
+    if (m_imagePaths.size() > 50'000)
+        m_imagePaths.clear();
+    m_imagePaths.emplace(key, resolved);
+    return resolved;
+}
+
+ProcessInfo ProcessCollector::fromTracer(const KernelProcessEvent& event,
+                                         std::int64_t bootToUnixNs) {
+    const ExecDetails& details = *event.exec;
+    ProcessInfo info;
+    info.pid = event.tgid;
+    info.parentPid = event.parentPid;
+    info.startTimeUnixMs = (static_cast<std::int64_t>(event.bootTimeNs) + bootToUnixNs) / 1'000'000;
+    info.startBootTimeNs = event.startBootTimeNs;
+    info.uid = details.uid;
+    const auto dir = m_procRoot / std::to_string(info.pid);
+    info.commandLine = joinArguments(details.arguments);
+    if (details.argumentsIncomplete) {
+        // Longer than the kernel record carries: the whole of it, if the process is still there.
+        std::string whole = readCommandLine(dir / "cmdline");
+        if (whole.size() > info.commandLine.size() && whole.starts_with(info.commandLine))
+            info.commandLine = std::move(whole);
+    }
+    info.currentDirectory = details.workingDirectory;
+    if (details.workingDirectoryIncomplete)
+        if (std::string whole = readLink(dir / "cwd"); !whole.empty())
+            info.currentDirectory = std::move(whole);
+    info.image = resolveImage(details, info.pid, info.currentDirectory);
+    const ExecutableHasher::Key key{details.device, details.inode,
+                                    static_cast<std::int64_t>(details.size),
+                                    details.modificationNs};
+    info.sha256 = m_hasher.hashIdentified(key, info.image);
+    if (info.sha256.empty())
+        info.sha256 = m_hasher.hashIdentified(key, dir / "exe");
+    info.complete = true;
+    return info;
+}
+
 void ProcessCollector::completeEnrichment(ProcessInfo& info) {
     if (info.complete) {
         info.user = userName(info.uid);
         // By path: the process may have exited by now; a binary replaced in between is the
-        // rare case this gives up.
-        info.sha256 = m_hasher.hash(info.image);
+        // rare case this gives up. (The kernel tracer's events are hashed by identity.)
+        if (info.sha256.empty() && info.startBootTimeNs == 0)
+            info.sha256 = m_hasher.hash(info.image);
     }
     if (const ProcessInfo* known = find(info.parentPid)) {
         info.parentImage = known->image;
@@ -173,8 +294,11 @@ void ProcessCollector::completeEnrichment(ProcessInfo& info) {
 
 Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::milliseconds timeout) {
     std::vector<KernelProcessEvent> events;
-    YAGURA_ASSIGN_OR_RETURN(const std::uint64_t lost, m_connector.read(events, timeout));
+    YAGURA_ASSIGN_OR_RETURN(const std::uint64_t lost, m_source == ProcessSource::KernelTracer
+                                                          ? m_tracer.read(events, timeout)
+                                                          : m_connector.read(events, timeout));
     m_lost += lost;
+    const std::int64_t bootToUnixNs = clockNs(CLOCK_REALTIME) - clockNs(CLOCK_BOOTTIME);
     std::vector<ProcessInfo> started;
     for (const auto& event : events) {
         switch (event.kind) {
@@ -183,7 +307,11 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
             ProcessInfo child;
             child.pid = event.tgid;
             child.parentPid = event.parentPid;
-            child.startTimeUnixMs = nowUnixMs();
+            child.startTimeUnixMs =
+                event.bootTimeNs != 0
+                    ? (static_cast<std::int64_t>(event.bootTimeNs) + bootToUnixNs) / 1'000'000
+                    : nowUnixMs();
+            child.startBootTimeNs = event.startBootTimeNs;
             if (const ProcessInfo* parent = find(event.parentPid)) {
                 child.image = parent->image;
                 child.commandLine = parent->commandLine;
@@ -194,6 +322,10 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
             break;
         }
         case KernelProcessEvent::Kind::Exec: {
+            if (event.exec) {
+                started.push_back(fromTracer(event, bootToUnixNs));
+                break;
+            }
             pid_t parentPid = 0;
             if (const ProcessInfo* known = find(event.tgid))
                 parentPid = known->parentPid;
@@ -203,7 +335,10 @@ Result<std::vector<ProcessInfo>> ProcessCollector::poll(std::chrono::millisecond
         case KernelProcessEvent::Kind::Exit:
             ++m_exits;
             if (auto it = m_tree.find(event.tgid); it != m_tree.end()) {
-                it->second.exitTimeUnixMs = nowUnixMs();
+                it->second.exitTimeUnixMs =
+                    event.bootTimeNs != 0
+                        ? (static_cast<std::int64_t>(event.bootTimeNs) + bootToUnixNs) / 1'000'000
+                        : nowUnixMs();
                 it->second.exitCode = event.exitCode;
             }
             break;

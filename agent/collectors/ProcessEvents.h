@@ -5,12 +5,28 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <sys/types.h>
 #include <vector>
 
 namespace yagura::agent {
 
-// A kernel process event from the netlink proc connector.
+// What the kernel tracer (ExecTracer) takes at exec time, in the process's own context: nothing
+// here depends on the process still existing when the agent reads it.
+struct ExecDetails {
+    std::string path;             // the file run as the exec named it (may be relative)
+    std::string arguments;        // argv, NUL-separated
+    std::string workingDirectory; // absolute
+    std::uint32_t uid = 0;        // real uid
+    std::uint64_t device = 0;     // of the executable, user-space encoding (st_dev)
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    std::int64_t modificationNs = 0;
+    bool argumentsIncomplete = false;        // longer than the record carries, or unreadable
+    bool workingDirectoryIncomplete = false; // deeper than the record carries
+};
+
+// A kernel process event, from the netlink proc connector or the kernel tracer.
 struct KernelProcessEvent {
     enum class Kind { Fork, Exec, Exit };
     Kind kind = Kind::Exec;
@@ -19,6 +35,11 @@ struct KernelProcessEvent {
     pid_t parentPid = 0;           // Fork: the parent's tgid
     int exitCode = 0;              // Exit: the wait status
     std::uint64_t timestampNs = 0; // kernel monotonic time of the event
+    // The kernel tracer only: CLOCK_BOOTTIME of the event and of the process's start, and for
+    // Exec everything the process pipeline needs without reading /proc.
+    std::uint64_t bootTimeNs = 0;
+    std::uint64_t startBootTimeNs = 0;
+    std::optional<ExecDetails> exec;
 };
 
 // Listens to the netlink proc connector: every fork, exec and exit on the host, including

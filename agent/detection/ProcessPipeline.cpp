@@ -18,6 +18,7 @@ std::int64_t nowUnixMs() {
 
 Status ProcessPipeline::start() {
     YAGURA_TRY(m_collector.start());
+    spdlog::info("process events from the {}", ProcessCollector::sourceName(m_collector.source()));
     m_stop = false;
     m_thread = std::thread([this] { loop(); });
     return success();
@@ -41,6 +42,8 @@ void ProcessPipeline::loop() {
         spdlog::debug("process events: cannot raise the reader's priority");
     std::int64_t lastPrune = nowUnixMs();
     while (!m_stop) {
+        // The proc connector wakes this thread per message, the kernel tracer at most every
+        // 20 ms during a storm; forks and exits that did not wake it are taken by this timeout.
         auto started = m_collector.poll(std::chrono::milliseconds{100});
         if (!started.ok()) {
             spdlog::error("{}", started.error().message);

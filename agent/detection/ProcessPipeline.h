@@ -10,8 +10,9 @@
 
 namespace yagura::agent {
 
-// Process events on their own thread: a process that lives for a millisecond must be read from
-// /proc before it exits, so the reader never waits behind network work. Each exec is enriched,
+// Process events on their own thread. With the kernel tracer every exec arrives complete; with the
+// proc connector (fallback) a process that lives for a millisecond must be read from /proc before
+// it exits, so the reader never waits behind network work. Each exec is enriched,
 // run through the detector, and queued as telemetry (and alerts) for the spool.
 class ProcessPipeline {
 public:

@@ -16,7 +16,11 @@
 //      rule: idle, then the storm; starts counted in its log once the sentinel is there. The
 //      kernel's audit state is restored afterwards. Skipped, with the reason in the JSON, when
 //      auditd is missing or already running, or when the kernel refuses audit netlink.
-// CPU is utime + stime of the whole process (every thread) from /proc/PID/stat.
+// CPU is utime + stime of the whole process (every thread) from /proc/PID/stat. The agent's BPF
+// programs run in the context of the processes they observe, so their time is charged to the
+// storm's processes, not to the agent: it is measured separately (the kernel's BPF run-time
+// statistics, enabled for the agent phase) and added in "comparison", as kauditd's time and the
+// audit work charged to the storm's processes are for auditd.
 
 #include "BenchProcess.h"
 #include "BenchServer.h"
@@ -28,6 +32,10 @@
 #include "server/Site.h"
 
 #include <nlohmann/json.hpp>
+
+#ifdef YAGURA_BENCH_BPF_STATS
+#include <bpf/bpf.h>
+#endif
 
 #include <atomic>
 #include <chrono>
@@ -242,9 +250,52 @@ std::int64_t droppedMessages(const std::string& log) {
     return dropped;
 }
 
+// Time spent in the agent's BPF programs (on_exec, on_fork, on_exit) since stats were enabled.
+struct BpfRunTime {
+    std::uint64_t ns = 0;
+    std::uint64_t runs = 0;
+};
+
+BpfRunTime agentBpfRunTime() {
+    BpfRunTime total;
+#ifdef YAGURA_BENCH_BPF_STATS
+    __u32 id = 0;
+    while (bpf_prog_get_next_id(id, &id) == 0) {
+        const int fd = bpf_prog_get_fd_by_id(id);
+        if (fd < 0)
+            continue;
+        bpf_prog_info info{};
+        __u32 length = sizeof info;
+        if (bpf_obj_get_info_by_fd(fd, &info, &length) == 0) {
+            const std::string_view name(info.name);
+            if (name == "on_exec" || name == "on_fork" || name == "on_exit") {
+                total.ns += info.run_time_ns;
+                total.runs += info.run_cnt;
+            }
+        }
+        ::close(fd);
+    }
+#endif
+    return total;
+}
+
 json measureAgent(const std::filesystem::path& dir, double rate, int stormSeconds,
                   int idleSeconds) {
     json out;
+#ifdef YAGURA_BENCH_BPF_STATS
+    // Run-time statistics are on while this descriptor is open (and off again after).
+    const int bpfStats = bpf_enable_stats(BPF_STATS_RUN_TIME);
+    struct StatsGuard {
+        int fd;
+        ~StatsGuard() {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    } statsGuard{bpfStats};
+    out["bpf_stats"] = bpfStats >= 0;
+#else
+    out["bpf_stats"] = false;
+#endif
     std::filesystem::create_directories(dir);
     const std::string password = "benchmark-password";
     (void)files::writeFileAtomic(dir / "pw", password, 0600);
@@ -336,7 +387,9 @@ json measureAgent(const std::filesystem::path& dir, double rate, int stormSecond
     const std::string marker = randomMarker("yagura-storm-agent-");
     const Usage agentBefore = usageOf(agentPid);
     const Usage serverBefore = usageOf(server->pid());
+    const BpfRunTime bpfBefore = agentBpfRunTime();
     const auto storm = runStorm(dir, rate, stormSeconds, marker);
+    const BpfRunTime bpfAfter = agentBpfRunTime();
     if (!storm.ok)
         return {{"error", "the storm did not run"}};
     startSentinel(marker);
@@ -373,6 +426,9 @@ json measureAgent(const std::filesystem::path& dir, double rate, int stormSecond
         {"rss_kib_after", agentAfter.rssKib},
         {"rss_hwm_kib", agentAfter.hwmKib},
         {"kernel_dropped_messages", log.ok() ? droppedMessages(*log) : -1},
+        {"bpf_programs_cpu_ms_per_1000_execs",
+         static_cast<double>(bpfAfter.ns - bpfBefore.ns) / 1e6 * 1000.0 / sent},
+        {"bpf_program_runs", bpfAfter.runs - bpfBefore.runs},
         {"server_cpu_ms_per_1000_execs", (serverAfter.cpuMs - serverBefore.cpuMs) * 1000.0 / sent},
         {"generator", stormJson(storm)},
     };
@@ -697,6 +753,39 @@ int main(int argc, char** argv) {
     if (withAuditd && !g_interrupted)
         result["auditd"] = measureAuditd(dir / "auditd-phase", rate, stormSeconds, idleSeconds);
     result["load_average_end"] = loadAverage();
+
+    // Side by side, per 1,000 execs: each monitor's own CPU, plus what it makes the kernel do
+    // elsewhere (BPF programs; kauditd and audit work in the storm's processes over the
+    // no-monitor baseline).
+    const auto children = [](const json& generator) {
+        return generator.value("children_cpu_ms_per_1000_execs", 0.0);
+    };
+    const double baselineChildren = children(result["no_monitor"]);
+    json comparison;
+    if (result["agent"].contains("storm")) {
+        const json& storm = result["agent"]["storm"];
+        const double own = storm.value("cpu_ms_per_1000_execs", 0.0);
+        const double bpf = storm.value("bpf_programs_cpu_ms_per_1000_execs", 0.0);
+        comparison["agent"] = {
+            {"own_cpu_ms", own},
+            {"bpf_programs_cpu_ms", bpf},
+            {"total_cpu_ms", own + bpf},
+            {"storm_processes_over_baseline_ms", children(storm["generator"]) - baselineChildren},
+            {"missed", storm.value("missed", -1)},
+            {"without_argv", storm.value("seen_without_argv", -1)}};
+    }
+    if (result.contains("auditd") && result["auditd"].contains("storm")) {
+        const json& storm = result["auditd"]["storm"];
+        const double own = storm.value("cpu_ms_per_1000_execs", 0.0);
+        const double kauditd = storm.value("kauditd_cpu_ms_per_1000_execs", 0.0);
+        comparison["auditd"] = {
+            {"own_cpu_ms", own},
+            {"kauditd_cpu_ms", kauditd},
+            {"total_cpu_ms", own + kauditd},
+            {"storm_processes_over_baseline_ms", children(storm["generator"]) - baselineChildren},
+            {"missed", storm.value("missed", -1)}};
+    }
+    result["comparison_per_1000_execs"] = comparison;
 
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
