@@ -43,6 +43,7 @@ Status AgentSession::connect() {
     hello.set_inventory_generation(m_acknowledged.generation());
     hello.set_boot_time_unix(
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, m_config.bootTimeUnix)));
+    hello.set_isolated(m_config.commands && m_config.commands->isolated());
     m_state = State::AwaitingHello;
     return send(proto::HELLO, hello);
 }
@@ -73,8 +74,12 @@ Status AgentSession::send(proto::MessageType type, const google::protobuf::Messa
         disconnect("cannot queue a message to the server");
         return success();
     }
-    m_inFlight = InFlight{seq, type, m_clock.nowUnixMillis() + m_config.replyTimeout.count(),
-                          std::move(pendingInventory), std::move(pendingEvents)};
+    m_inFlight = InFlight{seq,
+                          type,
+                          m_clock.nowUnixMillis() + m_config.replyTimeout.count(),
+                          std::move(pendingInventory),
+                          std::move(pendingEvents),
+                          std::nullopt};
     return success();
 }
 
@@ -116,6 +121,14 @@ Status AgentSession::handleReply(const std::string& bytes) {
             disconnect("the site revoked this agent");
             return success();
         }
+    }
+    // Unsolicited: a response command (sent again until this agent reports on it).
+    if (envelope->type() == proto::COMMAND) {
+        if (auto command = protocol::parsePayload<proto::Command>(*envelope); !command.ok())
+            spdlog::warn("malformed command from the server: {}", command.error().message);
+        else if (m_config.commands)
+            m_config.commands->commandReceived(*command);
+        return success();
     }
     // Unsolicited too: an operator published a policy for this agent's group.
     if (envelope->type() == proto::POLICY_NOTICE) {
@@ -180,6 +193,14 @@ Status AgentSession::handleReply(const std::string& bytes) {
         m_failedPolicy = m_wantedPolicy;
         return success();
     }
+    if (request.type == proto::COMMAND_RESULT && request.pendingReport && m_config.commands) {
+        if (ack->status() != proto::ACK_OK)
+            spdlog::warn("the server refused the report on command {}: {}",
+                         request.pendingReport->id(), ack->error());
+        // Refused or not, the server has answered: the report is not sent again.
+        m_config.commands->commandReportAcknowledged(*request.pendingReport);
+        return success();
+    }
     switch (ack->status()) {
     case proto::ACK_OK:
         if (request.type == proto::EVENT_BATCH && m_config.spool) {
@@ -240,6 +261,14 @@ Status AgentSession::doDueWork() {
             disconnect("the server stopped answering");
         return success();
     }
+    // Reports on commands first: an isolation waits for the answer to its report to stay.
+    if (m_config.commands)
+        if (auto report = m_config.commands->nextCommandReport()) {
+            YAGURA_TRY(send(proto::COMMAND_RESULT, *report));
+            if (m_inFlight)
+                m_inFlight->pendingReport = std::move(*report);
+            return success();
+        }
     if (nowMs >= m_nextInventoryMs) {
         m_nextInventoryMs = nowMs + m_config.inventoryInterval.count();
         YAGURA_TRY(sendInventory(m_serverNeedsSnapshot));
@@ -261,6 +290,7 @@ Status AgentSession::doDueWork() {
         heartbeat.set_agent_version(m_config.agentVersion);
         heartbeat.set_uptime_seconds(uptimeSeconds());
         heartbeat.set_policy_version(m_config.policyVersion);
+        heartbeat.set_isolated(m_config.commands && m_config.commands->isolated());
         if (m_config.spool) {
             if (auto events = m_config.spool->pendingEvents(); events.ok())
                 heartbeat.set_spool_events(*events);

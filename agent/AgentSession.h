@@ -21,6 +21,18 @@ class EventSpool;
 // an error keeps the previous policy running and is reported.
 using PolicyApply = std::function<Status(const proto::PolicyBundle&)>;
 
+// Where the session hands the server's response commands and takes the agent's reports on
+// them (CommandExecutor on a real agent).
+class CommandChannel {
+public:
+    virtual ~CommandChannel() = default;
+    virtual void commandReceived(const proto::Command& command) = 0;
+    // The next report the server has not acknowledged, if any.
+    virtual std::optional<proto::CommandResult> nextCommandReport() = 0;
+    virtual void commandReportAcknowledged(const proto::CommandResult& report) = 0;
+    virtual bool isolated() const = 0;
+};
+
 struct SessionConfig {
     std::vector<std::string> endpoints;
     crypto::CurvePublicKey serverKey;
@@ -38,6 +50,8 @@ struct SessionConfig {
     std::size_t batchBytes = 1 << 20;
     // May be empty: then the agent reports version 0 and never asks for a policy.
     PolicyApply applyPolicy;
+    // May be null: then commands are not taken (the server keeps them queued).
+    CommandChannel* commands = nullptr;
 };
 
 // Collects the current inventory (the real collectors, or a simulator's).
@@ -78,8 +92,9 @@ private:
         std::uint64_t seq = 0;
         proto::MessageType type = proto::MESSAGE_TYPE_UNSPECIFIED;
         std::int64_t deadlineMs = 0;
-        proto::InventorySnapshot pendingInventory; // what becomes acknowledged on ACK_OK
-        proto::EventBatch pendingEvents;           // what the spool may delete on ACK_OK
+        proto::InventorySnapshot pendingInventory;         // what becomes acknowledged on ACK_OK
+        proto::EventBatch pendingEvents;                   // what the spool may delete on ACK_OK
+        std::optional<proto::CommandResult> pendingReport; // acknowledged on ACK_OK
     };
 
     Status connect();

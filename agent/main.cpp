@@ -14,6 +14,8 @@
 #include "agent/inventory/HostCollector.h"
 #include "agent/inventory/InventoryCollector.h"
 #include "agent/policy/AgentPolicy.h"
+#include "agent/response/CommandExecutor.h"
+#include "agent/response/Isolation.h"
 #include "agent/spool/EventSpool.h"
 #include "common/Files.h"
 #include "common/Log.h"
@@ -159,6 +161,17 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     config.backoffMax = retryMs;
     config.inventoryInterval = std::chrono::duration_cast<std::chrono::milliseconds>(*interval);
     config.bootTimeUnix = bootTimeUnix();
+
+    // Response: an isolation in force stays in force across restarts and reboots, re-applied
+    // before anything is sent; commands run once per id, their results reported until heard.
+    Isolation isolation(stateDir.root() / "isolation.pb");
+    if (auto restored = isolation.restore(); !restored.ok())
+        spdlog::error("isolation could not be re-applied: {}", restored.error().message);
+    CommandExecutor commands(stateDir.root() / "commands.json", isolation,
+                             enrolment->agentEndpoints, SystemClock::instance());
+    if (auto loaded = commands.load(); !loaded.ok())
+        return fail(loaded.error().message);
+    config.commands = &commands;
 
     // Telemetry: every event is in the durable spool before it is sent.
     auto spool = EventSpool::open(stateDir.root(), spoolBudgetBytes);
@@ -312,6 +325,9 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                     spdlog::error("cannot spool events: {}", stored.error().message);
             }
         }
+        if (auto alerts = commands.tick(); !alerts.empty())
+            if (auto stored = spool->appendAll(std::move(alerts)); !stored.ok())
+                spdlog::error("cannot spool events: {}", stored.error().message);
         if (collectingProcesses) {
             if (auto events = processes.drain(); !events.empty())
                 if (auto stored = spool->appendAll(std::move(events)); !stored.ok())

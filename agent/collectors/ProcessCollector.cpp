@@ -89,6 +89,13 @@ std::vector<std::pair<std::string, std::string>> ProcessInfo::sigmaFields() cons
     };
     if (!sha256.empty())
         fields.emplace_back("Hashes", "SHA256=" + sha256);
+    // With ProcessId, the process itself (what a kill command names): its start time in clock
+    // ticks since boot, as field 22 of /proc/PID/stat shows it.
+    if (startBootTimeNs != 0) {
+        static const std::uint64_t nsPerTick =
+            1'000'000'000ULL / static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+        fields.emplace_back("ProcessStartTicks", std::to_string(startBootTimeNs / nsPerTick));
+    }
     return fields;
 }
 

@@ -5,6 +5,7 @@
 #include "common/Version.h"
 #include "ctl/CtlSupport.h"
 #include "ctl/PolicyCommands.h"
+#include "ctl/ResponseCommands.h"
 #include "detect/EventJson.h"
 #include "detect/RuleSet.h"
 
@@ -505,6 +506,7 @@ int main(int argc, char** argv) {
 
     std::optional<int> policyExitCode;
     addPolicyCommands(app, *agents, *rulesCommand, connection, policyExitCode);
+    addResponseCommands(app, connection, policyExitCode);
 
     auto* audit = app.add_subcommand("audit", "The audit log");
     audit->require_subcommand(1);

@@ -21,7 +21,9 @@ bool roleAllows(Role role, Permission permission) {
         return true;
     case Role::Analyst:
         return permission == Permission::ViewAgents || permission == Permission::ManageAgents ||
-               permission == Permission::ViewPolicies || permission == Permission::ManageExceptions;
+               permission == Permission::ViewPolicies ||
+               permission == Permission::ManageExceptions ||
+               permission == Permission::RespondToThreats;
     case Role::Auditor:
         return permission == Permission::ViewAgents || permission == Permission::ViewAudit ||
                permission == Permission::ViewPolicies;
@@ -53,6 +55,7 @@ proto::AgentSummary toSummary(const AgentRecord& agent, std::int64_t onlineSince
     summary.set_spool_events(static_cast<std::uint64_t>(agent.spoolEvents));
     summary.set_spool_bytes(static_cast<std::uint64_t>(agent.spoolBytes));
     summary.set_lost_events(static_cast<std::uint64_t>(agent.lostEvents));
+    summary.set_isolated(agent.isolated);
     return summary;
 }
 
@@ -200,7 +203,8 @@ proto::OperatorResponse OperatorService::dispatch(const proto::OperatorRequest& 
         response.mutable_subscribe();
         break;
     default:
-        if (!dispatchPolicy(*session, request, response))
+        if (!dispatchPolicy(*session, request, response) &&
+            !dispatchCommands(*session, request, response))
             setError(response, ErrorCode::Protocol, "unknown request type");
         break;
     }
@@ -788,6 +792,12 @@ void OperatorService::broadcastAlert(const proto::AlertSummary& alert, net::Sock
 void OperatorService::broadcastPolicy(const proto::PolicyRecord& policy, net::Socket& socket) {
     proto::OperatorMessage message;
     *message.mutable_notification()->mutable_policy_changed() = policy;
+    broadcast(message, socket);
+}
+
+void OperatorService::broadcastCommand(const proto::CommandRecord& command, net::Socket& socket) {
+    proto::OperatorMessage message;
+    *message.mutable_notification()->mutable_command_changed() = command;
     broadcast(message, socket);
 }
 

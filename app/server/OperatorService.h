@@ -25,6 +25,8 @@ enum class Permission {
     ViewPolicies,     // groups, policies, rule packs, exceptions: every role may look
     ManagePolicies,   // edit policies and groups, import and switch rules: admins
     ManageExceptions, // create and revoke exceptions from false positives: admins and analysts
+    RespondToThreats, // isolate, kill, quarantine, restore, collect: admins and analysts
+    ReleaseIsolation, // admins; analysts too where the agent's policy says so
 };
 bool roleAllows(Role role, Permission permission);
 
@@ -38,6 +40,7 @@ struct OperatorSettings {
     std::chrono::seconds onlineWindow{90};
     // A subscriber renews its subscription within this time, or pushes to it stop.
     std::chrono::seconds subscriptionTtl{60};
+    std::chrono::seconds commandExpiry{14 * 86400};
 };
 
 // The operator API: login, sessions bound to the client's CURVE key, role checks on every
@@ -53,6 +56,7 @@ public:
     void broadcastAgent(const AgentRecord& agent, net::Socket& socket);
     void broadcastAlert(const proto::AlertSummary& alert, net::Socket& socket);
     void broadcastPolicy(const proto::PolicyRecord& policy, net::Socket& socket);
+    void broadcastCommand(const proto::CommandRecord& command, net::Socket& socket);
     void expireSessions();
 
 private:
@@ -116,6 +120,12 @@ private:
     void revokeException(const Session& session, const proto::RevokeExceptionRequest& request,
                          proto::OperatorResponse& response);
     void dashboardDetection(proto::GetDashboardResponse& body);
+
+    // Response commands (OperatorCommands.cpp); false when the request is none of those.
+    bool dispatchCommands(const Session& session, const proto::OperatorRequest& request,
+                          proto::OperatorResponse& response);
+    void createCommand(const Session& session, const proto::CreateCommandRequest& request,
+                       proto::OperatorResponse& response);
 
     std::int64_t onlineSince() const;
 

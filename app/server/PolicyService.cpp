@@ -1,5 +1,7 @@
 #include "server/PolicyService.h"
 
+#include "response/IsolationRules.h"
+
 #include "common/Log.h"
 #include "common/Text.h"
 #include "crypto/Hash.h"
@@ -137,6 +139,7 @@ PolicyService::republishForPack(const std::string& pack, const std::string& acto
 }
 
 Status PolicyService::validate(const proto::PolicySpec& spec) {
+    YAGURA_TRY(response::validateResponsePolicy(spec.response()));
     std::set<std::string> packs;
     for (const auto& pack : spec.rule_packs()) {
         if (!packs.insert(pack).second)

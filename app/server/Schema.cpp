@@ -273,7 +273,36 @@ DROP INDEX events_time;
 CREATE INDEX events_agent_time ON events (agent_id, time_ms);
 )sql";
 
-constexpr std::array<store::Migration, 9> kMigrations{{
+constexpr std::string_view kVersion10 = R"sql(
+-- Response commands. A row is created by an operator (or the server) and lives on as the
+-- record of what was asked, of whom, why, and what the agent answered. `command` holds the
+-- serialized proto.Command exactly as the agent receives it.
+CREATE TABLE commands (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    action TEXT NOT NULL CHECK (action IN ('isolate', 'release', 'kill', 'quarantine',
+                                           'restore', 'collect')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'acknowledged', 'applied',
+                                         'succeeded', 'failed', 'expired')),
+    reason TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    delivered_at INTEGER NOT NULL DEFAULT 0,
+    acknowledged_at INTEGER NOT NULL DEFAULT 0,
+    finished_at INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT '',
+    command BLOB NOT NULL,
+    from_alert_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX commands_agent ON commands (agent_id, id);
+CREATE INDEX commands_open ON commands (state, expires_at) WHERE state IN ('queued', 'delivered');
+
+-- The agent says whether its isolation is in force (Hello, heartbeats).
+ALTER TABLE agents ADD COLUMN isolated INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<store::Migration, 10> kMigrations{{
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
@@ -283,6 +312,7 @@ constexpr std::array<store::Migration, 9> kMigrations{{
     {7, kVersion7},
     {8, kVersion8},
     {9, kVersion9},
+    {10, kVersion10},
 }};
 } // namespace
 

@@ -15,6 +15,8 @@ constexpr std::int64_t kSweepIntervalMs = 1000;
 // Retention runs in small chunks between message batches: ingest never waits long behind it.
 constexpr std::int64_t kPruneIntervalMs = 2000;
 constexpr std::int64_t kPruneChunk = 2000;
+// A delivered command the agent has not confirmed goes again with a later heartbeat.
+constexpr std::int64_t kCommandResendSeconds = 30;
 
 std::string ackMessage(std::uint64_t seq, proto::AckStatus status, std::string error = {},
                        std::uint64_t policyVersion = 0) {
@@ -94,6 +96,7 @@ Server::Server(ServerOptions options, SiteStore store, crypto::CurveKeyPair keys
     settings.sessionIdle = std::chrono::minutes{m_options.config.sessionIdleMinutes};
     settings.sessionMax = std::chrono::hours{m_options.config.sessionMaxHours};
     settings.onlineWindow = std::chrono::seconds{3 * m_options.config.heartbeatIntervalSeconds};
+    settings.commandExpiry = std::chrono::seconds{86400LL * m_options.config.commandExpiryDays};
     m_operators = std::make_unique<OperatorService>(m_store, m_registry, m_clock, *this, settings);
     m_policies = std::make_unique<PolicyService>(m_store, m_clock);
     m_correlator = std::make_unique<Correlator>(m_store, m_clock, m_options.config);
@@ -200,6 +203,7 @@ Status Server::pollOnce(std::chrono::milliseconds timeout) {
         m_lastSweepMs = m_clock.nowUnixMillis();
         sweepOnlineStates();
         m_operators->expireSessions();
+        expireCommands();
     }
     if (m_clock.nowUnixMillis() - m_lastPruneMs >= kPruneIntervalMs) {
         m_lastPruneMs = m_clock.nowUnixMillis();
@@ -236,6 +240,8 @@ Status Server::handleAgentBatch() {
     auto committed = transaction.commit();
     if (!committed.ok()) {
         m_changedAlerts.clear();
+        m_changedCommands.clear();
+        m_pendingDeliveries.clear();
         // Nothing is acknowledged; agents resend after their timeout.
         spdlog::error("cannot commit agent messages: {}", committed.error().message);
         return success();
@@ -248,6 +254,11 @@ Status Server::handleAgentBatch() {
         if (auto alert = m_store.alertById(id); alert.ok() && alert->has_value())
             m_operators->broadcastAlert(**alert, *m_operatorSocket);
     m_changedAlerts.clear();
+    for (const auto& command : std::exchange(m_changedCommands, {}))
+        commandChanged(command);
+    // Commands follow the replies: a Hello's answer reaches the agent before its commands.
+    for (const auto& delivery : std::exchange(m_pendingDeliveries, {}))
+        deliverCommands(delivery.agentId, delivery.agentKey, delivery.resendDeliveredBefore);
     return success();
 }
 
@@ -279,9 +290,13 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
             return fail(hello.error());
         if (auto status = m_store.recordContact(agentId, hello->agent_version(),
                                                 static_cast<std::int64_t>(hello->uptime_seconds()),
-                                                static_cast<std::int64_t>(hello->policy_version()));
+                                                static_cast<std::int64_t>(hello->policy_version()),
+                                                std::nullopt, hello->isolated());
             !status.ok())
             return fail(status.error());
+        // A new session: whatever was delivered but not confirmed may have been lost with the
+        // old one.
+        m_pendingDeliveries.push_back({agentId, message.userId, m_clock.nowUnixSeconds()});
         auto agent = m_store.agentById(agentId);
         changedAgents.push_back(agentId);
         proto::HelloResult result;
@@ -311,14 +326,20 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
                 static_cast<std::int64_t>(heartbeat->uptime_seconds()),
                 static_cast<std::int64_t>(heartbeat->policy_version()),
                 SiteStore::SpoolBacklog{static_cast<std::int64_t>(heartbeat->spool_events()),
-                                        static_cast<std::int64_t>(heartbeat->spool_bytes())});
+                                        static_cast<std::int64_t>(heartbeat->spool_bytes())},
+                heartbeat->isolated());
             !status.ok())
             return fail(status.error());
+        m_pendingDeliveries.push_back(
+            {agentId, message.userId, m_clock.nowUnixSeconds() - kCommandResendSeconds});
         if (!m_announcedOnline[agentId] ||
             static_cast<std::int64_t>(heartbeat->policy_version()) != reported)
             changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK, {}, static_cast<std::uint64_t>(desired));
     }
+    case proto::COMMAND_RESULT:
+        changedAgents.push_back(agentId); // its isolation badge may change
+        return handleCommandResult(agentId, *envelope, failed);
     case proto::POLICY_REQUEST: {
         auto bundle = m_policies->bundleFor(agentId);
         if (!bundle.ok())

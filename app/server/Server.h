@@ -66,6 +66,10 @@ public:
     void policyChanged(const proto::PolicyRecord& policy);
     // After agents moved between groups: each is told its (other) policy.
     void agentsRegrouped(const std::vector<std::int64_t>& agentIds);
+    // Response commands (ServerCommands.cpp): a new command is sent at once when its agent is
+    // connected, else at the agent's next Hello.
+    void commandCreated(const proto::CommandRecord& command);
+    void commandChanged(const proto::CommandRecord& command);
     // Deletes telemetry past its group's retention, a bounded chunk per call; returns how many
     // events went (so a caller can tell when it has caught up).
     Result<std::int64_t> pruneTelemetry(std::int64_t maxEvents);
@@ -81,6 +85,11 @@ private:
                                    std::vector<std::int64_t>& changedAgents);
     void sweepOnlineStates();
     void noticePolicy(const std::string& agentKey, std::int64_t version);
+    void deliverCommands(std::int64_t agentId, const std::string& agentKey,
+                         std::int64_t resendDeliveredBefore);
+    std::string handleCommandResult(std::int64_t agentId, const proto::Envelope& envelope,
+                                    bool& failed);
+    void expireCommands();
 
     ServerOptions m_options;
     const Clock& m_clock;
@@ -101,6 +110,14 @@ private:
     RuntimeEndpoints m_endpoints;
     // Last routing id per agent key: lets the server tell a revoked agent at once.
     std::unordered_map<std::string, std::string> m_agentRoutes;
+    // Filled while a batch of agent messages is handled, acted on after its commit.
+    std::vector<proto::CommandRecord> m_changedCommands;
+    struct PendingDelivery {
+        std::int64_t agentId = 0;
+        std::string agentKey;
+        std::int64_t resendDeliveredBefore = 0;
+    };
+    std::vector<PendingDelivery> m_pendingDeliveries;
     // Online state as last announced to subscribers, per agent id.
     std::map<std::int64_t, bool> m_announcedOnline;
     std::int64_t m_lastSweepMs = 0;

@@ -74,6 +74,7 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
             value.value("correlation_failed_login_hosts", config.correlationFailedLoginHosts);
         config.correlationFailedLoginWindowMinutes = value.value(
             "correlation_failed_login_window_minutes", config.correlationFailedLoginWindowMinutes);
+        config.commandExpiryDays = value.value("command_expiry_days", config.commandExpiryDays);
     } catch (const json::exception& error) {
         return makeError(ErrorCode::Corrupt, layout.config().string() +
                                                  " has a value of the wrong type: " + error.what());
@@ -87,6 +88,9 @@ Result<ServerConfig> loadServerConfig(const SiteLayout& layout) {
         return makeError(ErrorCode::InvalidArgument,
                          "correlation thresholds: at least 2 hosts for hashes, 2 failed logins, "
                          "1 host and 1-minute windows");
+    if (config.commandExpiryDays < 1 || config.commandExpiryDays > 365)
+        return makeError(ErrorCode::InvalidArgument,
+                         "command_expiry_days must be between 1 and 365");
     return config;
 }
 
@@ -108,6 +112,7 @@ Status saveServerConfig(const SiteLayout& layout, const ServerConfig& config) {
         {"correlation_learning_hours", config.correlationLearningHours},
         {"correlation_failed_logins", config.correlationFailedLogins},
         {"correlation_failed_login_hosts", config.correlationFailedLoginHosts},
+        {"command_expiry_days", config.commandExpiryDays},
         {"correlation_failed_login_window_minutes", config.correlationFailedLoginWindowMinutes},
     };
     return files::writeFileAtomic(layout.config(), value.dump(2) + "\n", 0600);

@@ -53,6 +53,9 @@ struct ServerConfig {
     std::uint32_t correlationFailedLogins = 10;
     std::uint32_t correlationFailedLoginHosts = 3;
     std::uint32_t correlationFailedLoginWindowMinutes = 10;
+    // A response command not delivered (or not confirmed by its agent) within this many days
+    // expires, unless the operator gave it another expiry.
+    std::uint32_t commandExpiryDays = 14;
 };
 
 Result<ServerConfig> loadServerConfig(const SiteLayout& layout);

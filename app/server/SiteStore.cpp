@@ -15,7 +15,7 @@ constexpr const char* kAgentColumns =
     "last_seen, uptime_seconds, policy_version, inventory_generation, inventory_updated_at, "
     "addresses, spool_events, spool_bytes, "
     "(SELECT max(version) FROM policies WHERE policies.group_name = agents.group_name), "
-    "(SELECT total(count) FROM event_losses WHERE event_losses.agent_id = agents.id)";
+    "(SELECT total(count) FROM event_losses WHERE event_losses.agent_id = agents.id), isolated";
 
 AgentRecord readAgent(const store::Statement& row) {
     AgentRecord agent;
@@ -38,6 +38,7 @@ AgentRecord readAgent(const store::Statement& row) {
     agent.spoolBytes = row.int64(16);
     agent.desiredPolicyVersion = row.isNull(17) ? 0 : row.int64(17);
     agent.lostEvents = row.int64(18);
+    agent.isolated = row.int64(19) != 0;
     return agent;
 }
 
@@ -192,15 +193,15 @@ Status SiteStore::setAgentState(std::int64_t id, AgentState state) {
 
 Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion,
                                 std::int64_t uptimeSeconds, std::int64_t policyVersion,
-                                std::optional<SpoolBacklog> spool) {
+                                std::optional<SpoolBacklog> spool, std::optional<bool> isolated) {
     const std::int64_t now = m_clock.nowUnixSeconds();
     // One statement per contact: the spool's backlog rides along when the message carried it.
     YAGURA_ASSIGN_OR_RETURN(
         auto update,
         m_db.prepare("UPDATE agents SET last_seen = ?1, agent_version = ?2, uptime_seconds = ?3, "
                      "policy_version = ?4, spool_events = CASE WHEN ?6 THEN ?7 ELSE "
-                     "spool_events END, spool_bytes = CASE WHEN ?6 THEN ?8 ELSE spool_bytes END "
-                     "WHERE id = ?5"));
+                     "spool_events END, spool_bytes = CASE WHEN ?6 THEN ?8 ELSE spool_bytes END, "
+                     "isolated = CASE WHEN ?9 >= 0 THEN ?9 ELSE isolated END WHERE id = ?5"));
     update.bind(1, now)
         .bind(2, agentVersion)
         .bind(3, uptimeSeconds)
@@ -208,7 +209,8 @@ Status SiteStore::recordContact(std::int64_t id, const std::string& agentVersion
         .bind(5, id)
         .bind(6, spool ? 1 : 0)
         .bind(7, spool ? spool->events : 0)
-        .bind(8, spool ? spool->bytes : 0);
+        .bind(8, spool ? spool->bytes : 0)
+        .bind(9, isolated ? std::int64_t{*isolated ? 1 : 0} : std::int64_t{-1});
     YAGURA_TRY(update.run());
     // SQLCipher 3.4 (Debian 12) is SQLite 3.15: no UPSERT, so insert-or-ignore then update.
     YAGURA_ASSIGN_OR_RETURN(auto create,

@@ -39,7 +39,11 @@ struct AgentRecord {
     std::int64_t spoolBytes = 0;
     std::int64_t desiredPolicyVersion = 0; // the current policy of the agent's group
     std::int64_t lostEvents = 0;
+    bool isolated = false; // as the agent last reported
 };
+
+// "isolate", "release", ... ("" for an unknown action).
+std::string_view commandActionName(proto::CommandAction action);
 
 // Agents enrolled without a group join this one.
 inline constexpr std::string_view kDefaultGroup = "default";
@@ -137,14 +141,36 @@ public:
         std::int64_t events = 0;
         std::int64_t bytes = 0;
     };
-    // A message from the agent: last seen, version, uptime, running policy, and (heartbeats)
-    // its spool's backlog.
+    // A message from the agent: last seen, version, uptime, running policy, and (Hello and
+    // heartbeats) its spool's backlog and whether its isolation is in force.
     Status recordContact(std::int64_t id, const std::string& agentVersion,
                          std::int64_t uptimeSeconds, std::int64_t policyVersion,
-                         std::optional<SpoolBacklog> spool = std::nullopt);
+                         std::optional<SpoolBacklog> spool = std::nullopt,
+                         std::optional<bool> isolated = std::nullopt);
     Result<std::pair<std::vector<AgentRecord>, std::uint32_t>> queryAgents(const AgentQuery& query);
     // Accepted agents not heard from since `onlineSince` (but heard from at some time).
     Result<std::vector<std::int64_t>> quietAgentIds(std::int64_t onlineSince);
+
+    // Response commands (SiteStoreCommands.cpp). A new command is queued; its id is written
+    // into the stored proto.Command (with requester and expiry).
+    Result<proto::CommandRecord> insertCommand(std::int64_t agentId, proto::Command command,
+                                               const std::string& createdBy, std::int64_t expiresAt,
+                                               std::int64_t fromAlertId);
+    Result<std::optional<proto::CommandRecord>> commandById(std::int64_t id);
+    // Newest first; agentId 0: every agent; states empty: every state.
+    Result<std::vector<proto::CommandRecord>>
+    listCommands(std::int64_t agentId, const std::vector<std::string>& states, std::uint32_t limit);
+    // What to send an agent now: queued commands, and delivered ones not confirmed since
+    // `resendDeliveredBefore` (unix s); never an expired one.
+    Result<std::vector<proto::CommandRecord>> commandsToDeliver(std::int64_t agentId,
+                                                                std::int64_t resendDeliveredBefore);
+    Status markCommandDelivered(std::int64_t id);
+    // Applies an agent's report; the updated record, or nullopt when it changed nothing (a
+    // repeated or late report). NotFound when the command is not this agent's.
+    Result<std::optional<proto::CommandRecord>>
+    recordCommandResult(std::int64_t agentId, const proto::CommandResult& result);
+    // Queued or delivered commands past their expiry become expired; returns them.
+    Result<std::vector<proto::CommandRecord>> expireCommands();
 
     // Groups and policies (SiteStorePolicy.cpp)
     Status ensureGroup(const std::string& name);

@@ -129,6 +129,16 @@ std::string toLower(std::string_view text) {
     return out;
 }
 
+std::string truncateUtf8(std::string_view text, std::size_t maxBytes) {
+    if (text.size() <= maxBytes)
+        return std::string(text);
+    std::size_t end = maxBytes;
+    // Back off over continuation bytes (10xxxxxx) to the start of the cut sequence.
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        --end;
+    return std::string(text.substr(0, end));
+}
+
 std::string escapeLike(std::string_view text) {
     std::string out;
     for (char c : text) {

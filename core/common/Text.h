@@ -23,6 +23,8 @@ bool startsWith(std::string_view text, std::string_view prefix);
 std::string escapeLike(std::string_view text);
 // ASCII lower case; other bytes unchanged.
 std::string toLower(std::string_view text);
+// At most `maxBytes` of `text`, cut before a UTF-8 sequence rather than inside one.
+std::string truncateUtf8(std::string_view text, std::size_t maxBytes);
 
 // "90s", "15m", "24h", "7d", "2w": a positive duration, as operators write them.
 Result<std::chrono::seconds> parseDuration(std::string_view text);
