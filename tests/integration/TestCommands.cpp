@@ -1,0 +1,423 @@
+// Response commands on a real in-process server with real agent sessions and the agent's real
+// command executor: delivery to an agent that was offline, expiry, a command never run twice
+// across an agent restart and a resend, kill by pid and start time (a reused pid is left
+// alone; whole trees), who may issue what, and reports that are not the reporter's.
+
+#include "TestSite.h"
+
+#include "agent/AgentSession.h"
+#include "agent/response/CommandExecutor.h"
+#include "agent/response/Isolation.h"
+#include "agent/response/ProcessKiller.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char** environ;
+
+using namespace yagura;
+using namespace yagura::testing;
+using namespace std::chrono_literals;
+
+namespace {
+template <typename Done>
+bool drive(agent::AgentSession& session, Done done, std::chrono::seconds limit = 20s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done())
+            return true;
+        if (!session.step(10ms).ok())
+            return false;
+    }
+    return done();
+}
+
+pid_t spawn(const std::vector<std::string>& arguments) {
+    std::vector<char*> argv;
+    for (const auto& argument : arguments)
+        argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    return ::posix_spawn(&pid, arguments.front().c_str(), nullptr, nullptr, argv.data(), environ) ==
+                   0
+               ? pid
+               : -1;
+}
+
+// True when `pid` (our child) was killed by SIGKILL; waits up to 5 s.
+bool killedBySigkill(pid_t pid) {
+    for (int i = 0; i < 500; ++i) {
+        int status = 0;
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+        QTest::qWait(10);
+    }
+    return false;
+}
+
+bool stillRunning(pid_t pid) {
+    return ::waitpid(pid, nullptr, WNOHANG) == 0;
+}
+
+Result<proto::OperatorResponse> tryCall(client::OperatorClient& client,
+                                        const proto::OperatorRequest& request) {
+    return client.call(request);
+}
+
+proto::OperatorRequest killRequest(std::int64_t agentId, pid_t pid, std::uint64_t startTicks,
+                                   bool tree = false, std::uint64_t expiresIn = 0) {
+    proto::OperatorRequest request;
+    auto* create = request.mutable_create_command();
+    create->set_agent_id(static_cast<std::uint64_t>(agentId));
+    create->set_action(proto::KILL);
+    create->set_reason("test kill");
+    create->mutable_kill()->set_pid(static_cast<std::uint32_t>(pid));
+    create->mutable_kill()->set_start_ticks(startTicks);
+    create->mutable_kill()->set_tree(tree);
+    create->set_expires_in_seconds(expiresIn);
+    return request;
+}
+
+proto::CommandRecord commandById(client::OperatorClient& client, std::uint64_t id) {
+    proto::OperatorRequest request;
+    request.mutable_get_command()->set_id(id);
+    auto response = client.call(request);
+    return response.ok() ? response->get_command().command() : proto::CommandRecord{};
+}
+
+// The executor as the session sees it; `reporting` false plays an agent that dies before it
+// can report what it did.
+struct Channel : agent::CommandChannel {
+    explicit Channel(agent::CommandExecutor& target) : executor(target) {}
+    void commandReceived(const proto::Command& command) override {
+        executor.commandReceived(command);
+    }
+    std::optional<proto::CommandResult> nextCommandReport() override {
+        return reporting ? executor.nextCommandReport() : std::nullopt;
+    }
+    void commandReportAcknowledged(const proto::CommandResult& report) override {
+        executor.commandReportAcknowledged(report);
+    }
+    bool isolated() const override { return executor.isolated(); }
+    agent::CommandExecutor& executor;
+    bool reporting = true;
+};
+
+// An agent: its session and command executor, with state in `dir` (kept across "restarts").
+struct Agent {
+    Agent(TestSite& site, net::Context& context, const crypto::CurveKeyPair& keys,
+          const QString& dir, bool reporting = true)
+        : isolation(std::filesystem::path(dir.toStdString()) / "isolation.pb"),
+          executor(std::filesystem::path(dir.toStdString()) / "commands.json", isolation,
+                   site.endpoints().agent, site.clock()),
+          channel(executor) {
+        channel.reporting = reporting;
+        if (!executor.load().ok())
+            qFatal("cannot load the command record");
+        agent::SessionConfig config;
+        config.endpoints = site.endpoints().agent;
+        config.serverKey = site.serverKey();
+        config.keys = &keys;
+        config.agentVersion = "test";
+        config.inventoryInterval = 24h;
+        config.commands = &channel;
+        session.emplace(
+            context, config, site.clock(), [] { return proto::Inventory{}; },
+            proto::InventorySnapshot{}, [](const proto::InventorySnapshot&) { return success(); });
+    }
+    agent::Isolation isolation;
+    agent::CommandExecutor executor;
+    Channel channel;
+    std::optional<agent::AgentSession> session;
+};
+} // namespace
+
+class TestCommands : public QObject {
+    Q_OBJECT
+
+private slots:
+    void aCommandForAnOfflineAgentRunsWhenItConnects() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "hmi-1");
+        auto admin = site.operatorClient();
+        const pid_t target = spawn({"/bin/sleep", "30"});
+        const auto ticks = agent::processStartTicks(target);
+        QVERIFY(ticks);
+        auto created = tryCall(*admin, killRequest(agentId, target, *ticks));
+        QVERIFY(created.ok());
+        const auto id = created->create_command().command().id();
+        QCOMPARE(created->create_command().command().state(), std::string("queued"));
+        QVERIFY(stillRunning(target));
+
+        QTemporaryDir state;
+        Agent agent(site, context, keys, state.path());
+        QVERIFY(
+            drive(*agent.session, [&] { return commandById(*admin, id).state() == "succeeded"; }));
+        QVERIFY(killedBySigkill(target));
+        const auto command = commandById(*admin, id);
+        QCOMPARE(command.detail(), "killed 1 process(es): " + std::to_string(target));
+        QVERIFY(command.delivered_at_unix() > 0);
+        QVERIFY(command.acknowledged_at_unix() > 0);
+        QVERIFY(command.finished_at_unix() > 0);
+    }
+
+    void anExpiredCommandIsNeverDelivered() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "hmi-2");
+        auto admin = site.operatorClient();
+        const pid_t target = spawn({"/bin/sleep", "30"});
+        auto created = tryCall(
+            *admin, killRequest(agentId, target, *agent::processStartTicks(target), false, 60));
+        QVERIFY(created.ok());
+        const auto id = created->create_command().command().id();
+        site.clock().advance(61s);
+        QTRY_COMPARE_WITH_TIMEOUT(commandById(*admin, id).state(), std::string("expired"), 5000);
+        QCOMPARE(commandById(*admin, id).detail(),
+                 std::string("expired before the agent was reachable"));
+
+        QTemporaryDir state;
+        Agent agent(site, context, keys, state.path());
+        QVERIFY(drive(*agent.session,
+                      [&] { return agent.session->state() == agent::AgentSession::State::Ready; }));
+        // Time for the server to send anything it would: nothing comes.
+        const auto until = std::chrono::steady_clock::now() + 500ms;
+        QVERIFY(drive(*agent.session, [&] { return std::chrono::steady_clock::now() > until; }));
+        QVERIFY(agent.executor.records().empty());
+        QVERIFY(stillRunning(target));
+        QCOMPARE(commandById(*admin, id).state(), std::string("expired"));
+        ::kill(target, SIGKILL);
+        ::waitpid(target, nullptr, 0);
+    }
+
+    void aCommandRunsOnceAcrossAnAgentRestartAndAResend() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "hmi-3");
+        auto admin = site.operatorClient();
+        QTemporaryDir state;
+        const pid_t target = spawn({"/bin/sleep", "30"});
+        std::uint64_t id = 0;
+        {
+            Agent agent(site, context, keys, state.path(), /*reporting=*/false);
+            QVERIFY(drive(*agent.session, [&] {
+                return agent.session->state() == agent::AgentSession::State::Ready;
+            }));
+            auto created =
+                tryCall(*admin, killRequest(agentId, target, *agent::processStartTicks(target)));
+            QVERIFY(created.ok());
+            id = created->create_command().command().id();
+            // The agent runs it and dies before the server hears back.
+            QVERIFY(drive(*agent.session, [&] { return !agent.executor.records().empty(); }));
+        }
+        QVERIFY(killedBySigkill(target));
+        QCOMPARE(commandById(*admin, id).state(), std::string("delivered"));
+        // Restarted: the server sends it again at the new Hello; the agent answers from its
+        // record and does not run it again (a second run would fail: the process is gone).
+        Agent restarted(site, context, keys, state.path());
+        QVERIFY(drive(*restarted.session,
+                      [&] { return commandById(*admin, id).state() == "succeeded"; }));
+        QCOMPARE(commandById(*admin, id).detail(),
+                 "killed 1 process(es): " + std::to_string(target));
+        // The same command arriving yet again changes nothing.
+        proto::Command again;
+        again.set_id(id);
+        again.set_action(proto::KILL);
+        restarted.executor.commandReceived(again);
+        QCOMPARE(restarted.executor.records().at(id).phase, proto::SUCCEEDED);
+        QVERIFY(drive(*restarted.session, [&] { return !restarted.executor.nextCommandReport(); }));
+        QCOMPARE(commandById(*admin, id).state(), std::string("succeeded"));
+    }
+
+    void killNamesAProcessNotAPid() {
+        // A pid now held by another process (here: the right pid, another start time) is left
+        // alone.
+        const pid_t target = spawn({"/bin/sleep", "30"});
+        const auto ticks = agent::processStartTicks(target);
+        QVERIFY(ticks);
+        auto refused = agent::killProcess(target, *ticks + 1, false);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::NotFound);
+        QVERIFY(stillRunning(target));
+        auto killed = agent::killProcess(target, *ticks, false);
+        QVERIFY(killed.ok());
+        QVERIFY(killedBySigkill(target));
+        // Gone: nothing to kill, said so.
+        QVERIFY(!agent::killProcess(target, *ticks, false).ok());
+        // Never the agent itself, never init.
+        QVERIFY(!agent::killProcess(::getpid(), *agent::processStartTicks(::getpid()), false).ok());
+        QVERIFY(!agent::killProcess(1, *agent::processStartTicks(1), false).ok());
+    }
+
+    void killTakesTheWholeTree() {
+        const pid_t shell = spawn({"/bin/sh", "-c", "sleep 30 & sleep 30 & wait"});
+        // Both children exist once /proc shows the shell with two children.
+        auto children = [shell] {
+            QFile file(QString("/proc/%1/task/%1/children").arg(shell));
+            return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().split(' ').size() : 0;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(children(), 2, 5000);
+        auto killed = agent::killProcess(shell, *agent::processStartTicks(shell), true);
+        QVERIFY(killed.ok());
+        QCOMPARE(killed->size(), std::size_t{3});
+        QVERIFY(killedBySigkill(shell));
+        for (pid_t pid : *killed)
+            if (pid != shell)
+                QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QString("/proc/%1").arg(pid)), 5000);
+    }
+
+    void rolesDecideWhoMayRespond() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "plc-gw");
+        site.addUser("aud", server::Role::Auditor);
+        site.addUser("ana", server::Role::Analyst);
+        auto admin = site.operatorClient();
+        auto auditor = site.operatorClient("aud");
+        auto analyst = site.operatorClient("ana");
+        auto request = [&](proto::CommandAction action) {
+            proto::OperatorRequest made;
+            made.mutable_create_command()->set_agent_id(static_cast<std::uint64_t>(agentId));
+            made.mutable_create_command()->set_action(action);
+            made.mutable_create_command()->set_reason("incident 42");
+            return made;
+        };
+        // An auditor may look, not act.
+        auto denied = tryCall(*auditor, request(proto::ISOLATE));
+        QVERIFY(!denied.ok());
+        QCOMPARE(denied.error().code, ErrorCode::PermissionDenied);
+        proto::OperatorRequest list;
+        list.mutable_list_commands();
+        QVERIFY(tryCall(*auditor, list).ok());
+        // An analyst may isolate; releasing is an admin's unless the policy says otherwise.
+        QVERIFY(tryCall(*analyst, request(proto::ISOLATE)).ok());
+        auto release = tryCall(*analyst, request(proto::RELEASE));
+        QVERIFY(!release.ok());
+        QCOMPARE(release.error().code, ErrorCode::PermissionDenied);
+        QVERIFY(tryCall(*admin, request(proto::RELEASE)).ok());
+        proto::OperatorRequest get;
+        get.mutable_get_policy()->set_group("default");
+        auto policy = tryCall(*admin, get);
+        QVERIFY(policy.ok());
+        proto::OperatorRequest set;
+        set.mutable_set_policy()->set_group("default");
+        *set.mutable_set_policy()->mutable_spec() = policy->get_policy().policy().spec();
+        set.mutable_set_policy()->mutable_spec()->mutable_response()->set_analysts_may_release(
+            true);
+        set.mutable_set_policy()->set_base_version(policy->get_policy().policy().version());
+        QVERIFY(tryCall(*admin, set).ok());
+        QVERIFY(tryCall(*analyst, request(proto::RELEASE)).ok());
+        // The denials are in the audit log.
+        proto::OperatorRequest audit;
+        audit.mutable_list_audit()->set_action_prefix("command.");
+        auto entries = tryCall(*admin, audit);
+        QVERIFY(entries.ok());
+        int deniedEntries = 0;
+        for (const auto& entry : entries->list_audit().entries())
+            deniedEntries += entry.outcome() == "denied";
+        QCOMPARE(deniedEntries, 2);
+    }
+
+    void badRequestsChangeNothing() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "ws-1");
+        auto admin = site.operatorClient();
+        auto failure = [&](proto::OperatorRequest request) {
+            auto response = tryCall(*admin, request);
+            return response.ok() ? ErrorCode::Internal : response.error().code;
+        };
+        auto base = [&] {
+            proto::OperatorRequest request;
+            request.mutable_create_command()->set_agent_id(static_cast<std::uint64_t>(agentId));
+            request.mutable_create_command()->set_action(proto::ISOLATE);
+            request.mutable_create_command()->set_reason("x");
+            return request;
+        };
+        auto noReason = base();
+        noReason.mutable_create_command()->set_reason("   ");
+        QCOMPARE(failure(noReason), ErrorCode::InvalidArgument);
+        auto unknownAgent = base();
+        unknownAgent.mutable_create_command()->set_agent_id(999);
+        QCOMPARE(failure(unknownAgent), ErrorCode::NotFound);
+        auto noAction = base();
+        noAction.mutable_create_command()->set_action(proto::COMMAND_ACTION_UNSPECIFIED);
+        QCOMPARE(failure(noAction), ErrorCode::InvalidArgument);
+        QCOMPARE(failure(killRequest(agentId, 0, 5)), ErrorCode::InvalidArgument);
+        QCOMPARE(failure(killRequest(agentId, 1234, 0)), ErrorCode::InvalidArgument);
+        auto notYet = base();
+        notYet.mutable_create_command()->set_action(proto::QUARANTINE);
+        QCOMPARE(failure(notYet), ErrorCode::Unavailable);
+        auto tooLong = base();
+        tooLong.mutable_create_command()->set_expires_in_seconds(400 * 86400ULL);
+        QCOMPARE(failure(tooLong), ErrorCode::InvalidArgument);
+        proto::OperatorRequest list;
+        list.mutable_list_commands();
+        QCOMPARE(tryCall(*admin, list)->list_commands().commands_size(), 0);
+        // A policy with a malformed allowlist is refused.
+        proto::OperatorRequest get;
+        get.mutable_get_policy()->set_group("default");
+        auto policy = tryCall(*admin, get);
+        for (const auto& [address, protocol, port, direction] :
+             {std::tuple{"10.0.0.300", "tcp", 502u, "outbound"},
+              std::tuple{"10.0.0.0/33", "tcp", 502u, "outbound"},
+              std::tuple{"10.0.0.5", "sctp", 502u, "outbound"},
+              std::tuple{"10.0.0.5", "tcp", 0u, "outbound"},
+              std::tuple{"10.0.0.5", "tcp", 502u, "sideways"}}) {
+            proto::OperatorRequest set;
+            set.mutable_set_policy()->set_group("default");
+            *set.mutable_set_policy()->mutable_spec() = policy->get_policy().policy().spec();
+            auto* flow =
+                set.mutable_set_policy()->mutable_spec()->mutable_response()->add_isolation_allow();
+            flow->set_address(address);
+            flow->set_protocol(protocol);
+            flow->set_port(port);
+            flow->set_direction(direction);
+            QCOMPARE(failure(set), ErrorCode::InvalidArgument);
+        }
+    }
+
+    void anAgentCannotReportOnAnotherAgentsCommand() {
+        TestSite site;
+        net::Context context;
+        auto [victimId, victimKeys] = site.enrolKeys(context, "victim");
+        auto [otherId, otherKeys] = site.enrolKeys(context, "other");
+        auto admin = site.operatorClient();
+        proto::OperatorRequest isolate;
+        isolate.mutable_create_command()->set_agent_id(static_cast<std::uint64_t>(victimId));
+        isolate.mutable_create_command()->set_action(proto::ISOLATE);
+        isolate.mutable_create_command()->set_reason("incident");
+        auto created = tryCall(*admin, isolate);
+        QVERIFY(created.ok());
+        const auto id = created->create_command().command().id();
+        // The other agent claims it failed (to make the operators think the isolation is off).
+        RawPeer peer(context, site.serverKey(), site.endpoints().agent.front(), {}, otherKeys);
+        proto::CommandResult forged;
+        forged.set_id(id);
+        forged.set_phase(proto::FAILED);
+        forged.set_detail("nothing to see");
+        auto envelope =
+            protocol::unpack(peer.request(protocol::pack(proto::COMMAND_RESULT, 9, forged)));
+        QVERIFY(envelope.ok());
+        proto::Ack ack;
+        QVERIFY(ack.ParseFromString(envelope->payload()));
+        QCOMPARE(ack.status(), proto::ACK_REJECTED);
+        QCOMPARE(commandById(*admin, id).state(), std::string("queued"));
+        // A malformed report is refused too.
+        auto garbage = protocol::unpack(
+            peer.request(protocol::pack(proto::COMMAND_RESULT, 10, proto::Heartbeat{})));
+        QVERIFY(garbage.ok());
+        QVERIFY(ack.ParseFromString(garbage->payload()));
+        QCOMPARE(ack.status(), proto::ACK_REJECTED);
+        (void)otherId;
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommands)
+#include "TestCommands.moc"
