@@ -167,7 +167,8 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
     Isolation isolation(stateDir.root() / "isolation.pb");
     if (auto restored = isolation.restore(); !restored.ok())
         spdlog::error("isolation could not be re-applied: {}", restored.error().message);
-    CommandExecutor commands(stateDir.root() / "commands.json", isolation,
+    Quarantine quarantine(stateDir.root() / "quarantine");
+    CommandExecutor commands(stateDir.root() / "commands.json", isolation, quarantine,
                              enrolment->agentEndpoints, SystemClock::instance());
     if (auto loaded = commands.load(); !loaded.ok())
         return fail(loaded.error().message);

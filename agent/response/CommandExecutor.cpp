@@ -2,6 +2,8 @@
 
 #include "common/Files.h"
 #include "common/Log.h"
+#include "common/Text.h"
+#include "response/Collect.h"
 #include "response/ProcessKiller.h"
 
 #include <nlohmann/json.hpp>
@@ -30,8 +32,9 @@ std::string actionName(proto::CommandAction action) {
 } // namespace
 
 CommandExecutor::CommandExecutor(std::filesystem::path stateFile, Isolation& isolation,
-                                 std::vector<std::string> ownEndpoints, const Clock& clock)
-    : m_stateFile(std::move(stateFile)), m_isolation(isolation),
+                                 Quarantine& quarantine, std::vector<std::string> ownEndpoints,
+                                 const Clock& clock)
+    : m_stateFile(std::move(stateFile)), m_isolation(isolation), m_quarantine(quarantine),
       m_ownEndpoints(std::move(ownEndpoints)), m_clock(clock) {}
 
 Status CommandExecutor::load() {
@@ -54,6 +57,8 @@ Status CommandExecutor::load() {
             record.confirmByMs = entry.value("confirm_by_ms", std::int64_t{0});
             record.appliedAtMs = entry.value("applied_at_ms", std::int64_t{0});
             record.killedPids = entry.value("killed_pids", std::vector<std::uint32_t>{});
+            record.quarantineItem = text::fromHex(entry.value("quarantine_item", "")).valueOr("");
+            record.outputType = entry.value("output_type", "");
             m_records[record.id] = std::move(record);
         }
     } catch (const json::exception& error) {
@@ -70,6 +75,8 @@ void CommandExecutor::save() {
         });
         if (oldest == m_records.end())
             break;
+        std::error_code ec;
+        std::filesystem::remove(outputPath(oldest->first), ec);
         m_records.erase(oldest);
     }
     json value = json::array();
@@ -82,9 +89,15 @@ void CommandExecutor::save() {
                          {"reported", record.reported},
                          {"confirm_by_ms", record.confirmByMs},
                          {"applied_at_ms", record.appliedAtMs},
-                         {"killed_pids", record.killedPids}});
+                         {"killed_pids", record.killedPids},
+                         {"quarantine_item", text::toHex(record.quarantineItem)},
+                         {"output_type", record.outputType}});
     if (auto saved = files::writeFileAtomic(m_stateFile, value.dump(), 0600); !saved.ok())
         spdlog::error("commands: cannot record their state: {}", saved.error().message);
+}
+
+std::filesystem::path CommandExecutor::outputPath(std::uint64_t id) const {
+    return m_stateFile.parent_path() / "commands-output" / (std::to_string(id) + ".out");
 }
 
 void CommandExecutor::update(Record& record, proto::CommandPhase phase, std::string detail) {
@@ -177,6 +190,47 @@ void CommandExecutor::run(Record& record, const proto::Command& command) {
             }());
         return;
     }
+    case proto::QUARANTINE: {
+        auto item = m_quarantine.quarantine(command.quarantine().path(), command.reason(),
+                                            command.id(), m_clock.nowUnixSeconds());
+        if (!item.ok()) {
+            update(record, proto::FAILED, item.error().message);
+            return;
+        }
+        record.quarantineItem = item->SerializeAsString();
+        update(record, proto::SUCCEEDED,
+               "quarantined " + item->path() + " as " + item->id() + " (SHA-256 " +
+                   item->sha256() + ", " + std::to_string(item->size()) + " bytes)");
+        return;
+    }
+    case proto::RESTORE: {
+        auto item = m_quarantine.restore(command.restore().quarantine_id());
+        if (!item.ok()) {
+            update(record, proto::FAILED, item.error().message);
+            return;
+        }
+        record.quarantineItem = item->SerializeAsString();
+        update(record, proto::SUCCEEDED,
+               "restored " + item->path() + " (SHA-256 " + item->sha256() + ")");
+        return;
+    }
+    case proto::COLLECT: {
+        auto collected = collect(command.collect());
+        if (!collected.ok()) {
+            update(record, proto::FAILED, collected.error().message);
+            return;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(outputPath(record.id).parent_path(), ec);
+        if (auto saved = files::writeFileAtomic(outputPath(record.id), collected->output, 0600);
+            !saved.ok()) {
+            update(record, proto::FAILED, "collected, but not kept: " + saved.error().message);
+            return;
+        }
+        record.outputType = collected->type;
+        update(record, proto::SUCCEEDED, "collected " + collected->summary);
+        return;
+    }
     default:
         update(record, proto::FAILED,
                actionName(command.action()) + " is not supported by this agent version");
@@ -198,6 +252,18 @@ std::optional<proto::CommandResult> CommandExecutor::nextCommandReport() {
     report.set_at_unix_ms(static_cast<std::uint64_t>(next->updatedMs));
     for (auto pid : next->killedPids)
         report.add_killed_pids(pid);
+    if (!next->quarantineItem.empty())
+        (void)report.mutable_quarantine()->ParseFromString(next->quarantineItem);
+    if (!next->outputType.empty() && next->phase == proto::SUCCEEDED) {
+        auto output = files::readFile(outputPath(next->id), kMaxCollectedFileBytes + 1);
+        if (output.ok()) {
+            report.set_output(std::move(*output));
+            report.set_output_type(next->outputType);
+        } else {
+            report.set_detail(next->detail + " (the output was lost: " +
+                              output.error().message + ")");
+        }
+    }
     return report;
 }
 
@@ -216,6 +282,11 @@ void CommandExecutor::commandReportAcknowledged(const proto::CommandResult& repo
         return;
     }
     record.reported = true;
+    if (!record.outputType.empty() && isFinal(record.phase)) {
+        // The server has the output now.
+        std::error_code ec;
+        std::filesystem::remove(outputPath(record.id), ec);
+    }
     save();
 }
 

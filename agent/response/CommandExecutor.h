@@ -5,6 +5,7 @@
 #include "common/Result.h"
 #include "proto/agent.pb.h"
 #include "response/Isolation.h"
+#include "response/Quarantine.h"
 
 #include <filesystem>
 #include <map>
@@ -26,7 +27,9 @@ inline constexpr std::string_view kIsolationTamperRuleId = "b7e0c1a4-2f5d-4c8e-9
 // failed.
 class CommandExecutor : public CommandChannel {
 public:
-    CommandExecutor(std::filesystem::path stateFile, Isolation& isolation,
+    // `stateFile` is commands.json in the state directory; collected output waits next to it
+    // (commands-output/) until the server has it.
+    CommandExecutor(std::filesystem::path stateFile, Isolation& isolation, Quarantine& quarantine,
                     std::vector<std::string> ownEndpoints, const Clock& clock);
 
     Status load();
@@ -52,6 +55,8 @@ public:
         std::int64_t confirmByMs = 0; // isolation awaiting the server's answer
         std::int64_t appliedAtMs = 0;
         std::vector<std::uint32_t> killedPids;
+        std::string quarantineItem; // serialized proto.QuarantineItem (quarantine, restore)
+        std::string outputType;     // collect: the output waits in outputPath(id)
     };
     const std::map<std::uint64_t, Record>& records() const { return m_records; }
 
@@ -59,9 +64,11 @@ private:
     void run(Record& record, const proto::Command& command);
     void update(Record& record, proto::CommandPhase phase, std::string detail);
     void save();
+    std::filesystem::path outputPath(std::uint64_t id) const;
 
     std::filesystem::path m_stateFile;
     Isolation& m_isolation;
+    Quarantine& m_quarantine;
     std::vector<std::string> m_ownEndpoints;
     const Clock& m_clock;
     std::map<std::uint64_t, Record> m_records;

@@ -1,6 +1,7 @@
 // yagura-ctl: response commands (isolate, release, kill, ...) and their history. See docs/cli.md.
 #include "ctl/ResponseCommands.h"
 
+#include "common/Files.h"
 #include "common/Text.h"
 
 #include <cstdio>
@@ -28,7 +29,25 @@ struct Options {
     std::vector<std::string> states;
     std::uint32_t limit = 0;
     std::uint64_t fromAlert = 0;
+    std::string path;
+    std::string quarantineId;
+    std::string kind;
+    std::uint64_t maxBytes = 0;
+    std::string outputFile;
+    bool includeRestored = false;
 };
+
+// Collected output to a file, or to standard output.
+void writeOutput(const std::string& bytes, const std::string& file) {
+    if (file.empty()) {
+        std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+        if (!bytes.empty() && bytes.back() != '\n')
+            std::printf("\n");
+        return;
+    }
+    if (auto written = files::writeFileAtomic(file, bytes, 0600); !written.ok())
+        die(written.error().message);
+}
 
 proto::OperatorResponse call(const Connection& connection, const proto::OperatorRequest& request) {
     auto client = connectWithSession(connection);
@@ -91,6 +110,15 @@ int create(const Connection& connection, const Options& options, proto::CommandA
             die("--expires: " + duration.error().message, 2);
         create->set_expires_in_seconds(static_cast<std::uint64_t>(duration->count()));
     }
+    if (action == proto::QUARANTINE)
+        create->mutable_quarantine()->set_path(options.path);
+    if (action == proto::RESTORE)
+        create->mutable_restore()->set_quarantine_id(options.quarantineId);
+    if (action == proto::COLLECT) {
+        create->mutable_collect()->set_kind(options.kind);
+        create->mutable_collect()->set_path(options.path);
+        create->mutable_collect()->set_max_bytes(options.maxBytes);
+    }
     if (action == proto::KILL) {
         create->mutable_kill()->set_pid(options.pid);
         create->mutable_kill()->set_start_ticks(options.startTicks);
@@ -145,6 +173,13 @@ int create(const Connection& connection, const Options& options, proto::CommandA
     }
     if (options.asJson)
         std::printf("%s\n", toJson(command).c_str());
+    if (command.state() == "succeeded" && command.output_size() > 0 &&
+        (!options.outputFile.empty() || !options.asJson)) {
+        proto::OperatorRequest get;
+        get.mutable_get_command_output()->set_id(command.id());
+        const auto output = orDie(client->call(get)).get_command_output();
+        writeOutput(output.output(), options.outputFile);
+    }
     if (!isFinal(command.state())) {
         std::fprintf(stderr,
                      "Still %s after 2 minutes (the agent may be offline); it will run when the "
@@ -153,6 +188,43 @@ int create(const Connection& connection, const Options& options, proto::CommandA
         return 3;
     }
     return command.state() == "succeeded" ? 0 : 1;
+}
+
+int output(const Connection& connection, const Options& options) {
+    proto::OperatorRequest request;
+    request.mutable_get_command_output()->set_id(options.commandId);
+    const auto response = call(connection, request);
+    writeOutput(response.get_command_output().output(), options.outputFile);
+    if (!options.outputFile.empty())
+        std::fprintf(stderr, "%zu bytes (%s, SHA-256 %s) written to %s\n",
+                     response.get_command_output().output().size(),
+                     response.get_command_output().output_type().c_str(),
+                     response.get_command_output().sha256().c_str(), options.outputFile.c_str());
+    return 0;
+}
+
+int quarantined(const Connection& connection, const Options& options) {
+    proto::OperatorRequest request;
+    request.mutable_list_quarantine()->set_agent_id(options.agentId);
+    request.mutable_list_quarantine()->set_include_restored(options.includeRestored);
+    const auto response = call(connection, request);
+    if (options.asJson) {
+        std::printf("%s\n", toJson(response.list_quarantine()).c_str());
+        return 0;
+    }
+    std::printf("%-32s %6s %-16s %-20s %10s %s\n", "ID", "AGENT", "HOST", "QUARANTINED", "BYTES",
+                "PATH");
+    for (const auto& record : response.list_quarantine().items())
+        std::printf("%-32s %6llu %-16s %-20s %10llu %s%s\n", record.item().id().c_str(),
+                    static_cast<unsigned long long>(record.agent_id()), record.hostname().c_str(),
+                    when(record.item().quarantined_at_unix()).c_str(),
+                    static_cast<unsigned long long>(record.item().size()),
+                    record.item().path().c_str(),
+                    record.restored_at_unix() ? (" (restored " +
+                                                 when(record.restored_at_unix()) + ")")
+                                                    .c_str()
+                                              : "");
+    return 0;
 }
 
 int list(const Connection& connection, const Options& options) {
@@ -208,10 +280,14 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
         command->add_flag("--json", options->asJson, "JSON output");
     };
     const std::pair<const char*, proto::CommandAction> actions[] = {
-        {"isolate", proto::ISOLATE}, {"release", proto::RELEASE}, {"kill", proto::KILL}};
+        {"isolate", proto::ISOLATE},       {"release", proto::RELEASE}, {"kill", proto::KILL},
+        {"quarantine", proto::QUARANTINE}, {"restore", proto::RESTORE}, {"collect", proto::COLLECT}};
     const char* help[] = {
         "Isolate a host: only the site server and the policy's allowlisted flows stay reachable",
-        "End a host's isolation", "Kill a process (by id and start time) on a host"};
+        "End a host's isolation", "Kill a process (by id and start time) on a host",
+        "Move a file into the host's encrypted quarantine",
+        "Put a quarantined file back, with its owner and mode",
+        "Collect processes, connections, a file's metadata or the file itself"};
     for (std::size_t i = 0; i < std::size(actions); ++i) {
         auto* command = app.add_subcommand(actions[i].first, help[i]);
         common(command);
@@ -223,6 +299,22 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
                              "in its events)")
                 ->required();
             command->add_flag("--tree", options->tree, "And every descendant");
+        }
+        if (actions[i].second == proto::QUARANTINE)
+            command->add_option("--path", options->path, "The file (absolute path)")->required();
+        if (actions[i].second == proto::RESTORE)
+            command->add_option("--id", options->quarantineId,
+                                "Quarantine id, as 'quarantined' lists it")
+                ->required();
+        if (actions[i].second == proto::COLLECT) {
+            command->add_option("--kind", options->kind, "processes, connections, file_info, file")
+                ->required()
+                ->check(CLI::IsMember({"processes", "connections", "file_info", "file"}));
+            command->add_option("--path", options->path, "The file (file_info, file)");
+            command->add_option("--max-bytes", options->maxBytes,
+                                "file: at most this much (default and most: 8 MiB)");
+            command->add_option("--output", options->outputFile,
+                                "With --wait: write what was collected here (default: stdout)");
         }
         const auto action = actions[i].second;
         command->callback([&connection, &exitCode, options, action] {
@@ -241,6 +333,19 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
     listCommand->add_flag("--json", options->asJson, "JSON output");
     listCommand->callback(
         [&connection, &exitCode, options] { exitCode = list(connection, *options); });
+    auto* outputCommand =
+        commands->add_subcommand("output", "What a collect command brought back");
+    outputCommand->add_option("ID", options->commandId, "Command id")->required();
+    outputCommand->add_option("--output", options->outputFile, "Write it here (default: stdout)");
+    outputCommand->callback(
+        [&connection, &exitCode, options] { exitCode = output(connection, *options); });
+    auto* quarantinedCommand =
+        app.add_subcommand("quarantined", "Files in the hosts' quarantines");
+    quarantinedCommand->add_option("--agent", options->agentId, "Only this agent's");
+    quarantinedCommand->add_flag("--all", options->includeRestored, "Restored ones too");
+    quarantinedCommand->add_flag("--json", options->asJson, "JSON output");
+    quarantinedCommand->callback(
+        [&connection, &exitCode, options] { exitCode = quarantined(connection, *options); });
     auto* showCommand = commands->add_subcommand("show", "One command");
     showCommand->add_option("ID", options->commandId, "Command id")->required();
     showCommand->add_flag("--json", options->asJson, "JSON output");

@@ -1,5 +1,5 @@
-// The operator API's response commands: isolate, release, kill (quarantine, restore and collect
-// are refused until the agent carries them out). Same class as OperatorService.cpp.
+// The operator API's response commands: isolate, release, kill, quarantine, restore, collect, and
+// their outputs and the quarantine lists. Same class as OperatorService.cpp.
 #include "common/Text.h"
 #include "response/IsolationRules.h"
 #include "server/OperatorService.h"
@@ -27,6 +27,33 @@ bool OperatorService::dispatchCommands(const Session& session,
             else
                 for (auto& command : *commands)
                     *response.mutable_list_commands()->add_commands() = std::move(command);
+        }
+        return true;
+    case proto::OperatorRequest::kGetCommandOutput:
+        if (authorize(session, Permission::ViewAgents, "command.output",
+                      "command:" + std::to_string(request.get_command_output().id()), response)) {
+            auto output = m_store.commandOutput(
+                static_cast<std::int64_t>(request.get_command_output().id()));
+            if (!output.ok())
+                setError(response, output.error());
+            else if (!output->has_value())
+                setError(response, ErrorCode::NotFound,
+                         "command " + std::to_string(request.get_command_output().id()) +
+                             " has no output");
+            else
+                *response.mutable_get_command_output() = std::move(**output);
+        }
+        return true;
+    case proto::OperatorRequest::kListQuarantine:
+        if (authorize(session, Permission::ViewAgents, "quarantine.list", "", response)) {
+            auto items = m_store.quarantineItems(
+                static_cast<std::int64_t>(request.list_quarantine().agent_id()),
+                request.list_quarantine().include_restored());
+            if (!items.ok())
+                setError(response, items.error());
+            else
+                for (auto& item : *items)
+                    *response.mutable_list_quarantine()->add_items() = std::move(item);
         }
         return true;
     case proto::OperatorRequest::kGetCommand:
@@ -151,10 +178,55 @@ void OperatorService::createCommand(const Session& session,
                   (request.kill().tree() ? " and every descendant" : "") +
                   "; a process that reuses the id is left alone\n";
         break;
+    case proto::QUARANTINE: {
+        const std::string& path = request.quarantine().path();
+        if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos ||
+            path.size() > 4096) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "quarantine needs the absolute path of the file");
+            return;
+        }
+        *command.mutable_quarantine() = request.quarantine();
+        preview = "moves " + path +
+                  " into the agent's encrypted quarantine (restorable with its owner and mode)\n";
+        break;
+    }
+    case proto::RESTORE: {
+        const std::string& id = request.restore().quarantine_id();
+        if (id.size() != 32 || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "restore needs a quarantine id (32 hex digits, as the quarantine lists it)");
+            return;
+        }
+        *command.mutable_restore() = request.restore();
+        preview = "puts quarantined file " + id + " back where it was (nothing is overwritten)\n";
+        break;
+    }
+    case proto::COLLECT: {
+        const auto& collect = request.collect();
+        const bool fileKind = collect.kind() == "file" || collect.kind() == "file_info";
+        if (collect.kind() != "processes" && collect.kind() != "connections" && !fileKind) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "collect: kind must be processes, connections, file_info or file");
+            return;
+        }
+        if (fileKind && (collect.path().empty() || collect.path().front() != '/')) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "collect " + collect.kind() + " needs the absolute path of the file");
+            return;
+        }
+        if (collect.max_bytes() > (8u << 20)) {
+            setError(response, ErrorCode::InvalidArgument,
+                     "collect: at most 8 MiB of a file (8388608 bytes)");
+            return;
+        }
+        *command.mutable_collect() = collect;
+        preview = "collects " + collect.kind() + (fileKind ? " of " + collect.path() : "") +
+                  " and stores it on the server\n";
+        break;
+    }
     default:
-        setError(response, ErrorCode::Unavailable,
-                 std::string(action) + " is not available yet: this version of Yagura carries out "
-                                       "isolate, release and kill");
+        setError(response, ErrorCode::InvalidArgument, "unknown action");
         return;
     }
 

@@ -298,6 +298,25 @@ CREATE TABLE commands (
 CREATE INDEX commands_agent ON commands (agent_id, id);
 CREATE INDEX commands_open ON commands (state, expires_at) WHERE state IN ('queued', 'delivered');
 
+-- What a collect command brought back.
+CREATE TABLE command_outputs (
+    command_id INTEGER PRIMARY KEY REFERENCES commands (id),
+    output_type TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL
+);
+
+-- Files in the agents' quarantines, as the agents reported them.
+CREATE TABLE quarantine (
+    agent_id INTEGER NOT NULL REFERENCES agents (id),
+    item_id TEXT NOT NULL,
+    item BLOB NOT NULL,
+    quarantined_at INTEGER NOT NULL,
+    restored_at INTEGER NOT NULL DEFAULT 0,
+    restore_command_id INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (agent_id, item_id)
+) WITHOUT ROWID;
+
 -- The agent says whether its isolation is in force (Hello, heartbeats).
 ALTER TABLE agents ADD COLUMN isolated INTEGER NOT NULL DEFAULT 0;
 )sql";

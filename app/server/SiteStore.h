@@ -171,6 +171,9 @@ public:
     recordCommandResult(std::int64_t agentId, const proto::CommandResult& result);
     // Queued or delivered commands past their expiry become expired; returns them.
     Result<std::vector<proto::CommandRecord>> expireCommands();
+    Result<std::optional<proto::GetCommandOutputResponse>> commandOutput(std::int64_t commandId);
+    Result<std::vector<proto::QuarantineRecord>> quarantineItems(std::int64_t agentId,
+                                                                bool includeRestored);
 
     // Groups and policies (SiteStorePolicy.cpp)
     Status ensureGroup(const std::string& name);

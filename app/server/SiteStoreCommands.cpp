@@ -2,6 +2,7 @@
 #include "server/SiteStore.h"
 
 #include "common/Text.h"
+#include "crypto/Hash.h"
 
 namespace yagura::server {
 
@@ -9,7 +10,8 @@ namespace {
 constexpr const char* kCommandColumns =
     "commands.id, agent_id, coalesce(agents.hostname, ''), commands.state, reason, created_by, "
     "created_at, expires_at, delivered_at, acknowledged_at, finished_at, detail, command, "
-    "from_alert_id";
+    "from_alert_id, (SELECT length(content) FROM command_outputs WHERE command_id = commands.id), "
+    "(SELECT output_type FROM command_outputs WHERE command_id = commands.id)";
 
 proto::CommandRecord readCommand(const store::Statement& row) {
     proto::CommandRecord record;
@@ -28,6 +30,10 @@ proto::CommandRecord readCommand(const store::Statement& row) {
     (void)record.mutable_command()->ParseFromString(row.blob(12));
     record.set_action(record.command().action());
     record.set_from_alert_id(static_cast<std::uint64_t>(row.int64(13)));
+    if (!row.isNull(14)) {
+        record.set_output_size(static_cast<std::uint64_t>(row.int64(14)));
+        record.set_output_type(row.text(15));
+    }
     return record;
 }
 
@@ -204,7 +210,81 @@ SiteStore::recordCommandResult(std::int64_t agentId, const proto::CommandResult&
         .bind(3, now)
         .bind(4, static_cast<std::int64_t>(result.id()));
     YAGURA_TRY(update.run());
+    if (state == "succeeded") {
+        // What the command produced: collected output, a quarantined or restored file.
+        if (!result.output_type().empty()) {
+            YAGURA_ASSIGN_OR_RETURN(
+                auto output, m_db.prepare("INSERT OR REPLACE INTO command_outputs (command_id, "
+                                          "output_type, sha256, content) VALUES (?, ?, ?, ?)"));
+            output.bind(1, static_cast<std::int64_t>(result.id()))
+                .bind(2, result.output_type())
+                .bind(3, text::toHex(crypto::sha256(result.output())))
+                .bindBlob(4, result.output());
+            YAGURA_TRY(output.run());
+        }
+        if (result.has_quarantine() && record->action() == proto::QUARANTINE) {
+            YAGURA_ASSIGN_OR_RETURN(
+                auto item, m_db.prepare("INSERT OR REPLACE INTO quarantine (agent_id, item_id, "
+                                        "item, quarantined_at) VALUES (?, ?, ?, ?)"));
+            item.bind(1, agentId)
+                .bind(2, result.quarantine().id())
+                .bindBlob(3, result.quarantine().SerializeAsString())
+                .bind(4, static_cast<std::int64_t>(result.quarantine().quarantined_at_unix()));
+            YAGURA_TRY(item.run());
+        }
+        if (result.has_quarantine() && record->action() == proto::RESTORE) {
+            YAGURA_ASSIGN_OR_RETURN(
+                auto restored, m_db.prepare("UPDATE quarantine SET restored_at = ?, "
+                                            "restore_command_id = ? WHERE agent_id = ? AND "
+                                            "item_id = ?"));
+            restored.bind(1, now)
+                .bind(2, static_cast<std::int64_t>(result.id()))
+                .bind(3, agentId)
+                .bind(4, result.quarantine().id());
+            YAGURA_TRY(restored.run());
+        }
+    }
     return commandById(static_cast<std::int64_t>(result.id()));
+}
+
+Result<std::optional<proto::GetCommandOutputResponse>> SiteStore::commandOutput(std::int64_t id) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT output_type, sha256, content FROM "
+                                         "command_outputs WHERE command_id = ?"));
+    query.bind(1, id);
+    YAGURA_ASSIGN_OR_RETURN(const bool row, query.step());
+    if (!row)
+        return std::optional<proto::GetCommandOutputResponse>{};
+    proto::GetCommandOutputResponse output;
+    output.set_output_type(query.text(0));
+    output.set_sha256(query.text(1));
+    output.set_output(query.blob(2));
+    return std::optional<proto::GetCommandOutputResponse>{std::move(output)};
+}
+
+Result<std::vector<proto::QuarantineRecord>> SiteStore::quarantineItems(std::int64_t agentId,
+                                                                        bool includeRestored) {
+    YAGURA_ASSIGN_OR_RETURN(
+        auto query,
+        m_db.prepare("SELECT quarantine.agent_id, coalesce(agents.hostname, ''), item, "
+                     "restored_at, restore_command_id FROM quarantine LEFT JOIN agents ON "
+                     "agents.id = quarantine.agent_id WHERE (?1 = 0 OR quarantine.agent_id = ?1) "
+                     "AND (?2 OR restored_at = 0) ORDER BY quarantined_at DESC LIMIT 1000"));
+    query.bind(1, agentId).bind(2, includeRestored ? 1 : 0);
+    std::vector<proto::QuarantineRecord> items;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool row, query.step());
+        if (!row)
+            break;
+        proto::QuarantineRecord item;
+        item.set_agent_id(static_cast<std::uint64_t>(query.int64(0)));
+        item.set_hostname(query.text(1));
+        (void)item.mutable_item()->ParseFromString(query.blob(2));
+        item.set_restored_at_unix(static_cast<std::uint64_t>(query.int64(3)));
+        item.set_restore_command_id(static_cast<std::uint64_t>(query.int64(4)));
+        items.push_back(std::move(item));
+    }
+    return items;
 }
 
 Result<std::vector<proto::CommandRecord>> SiteStore::expireCommands() {

@@ -9,6 +9,16 @@
 #include "agent/response/CommandExecutor.h"
 #include "agent/response/Isolation.h"
 #include "agent/response/ProcessKiller.h"
+#include "agent/response/Quarantine.h"
+#include "common/Files.h"
+#include "common/Text.h"
+#include "crypto/Hash.h"
+#include "crypto/Random.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <sys/stat.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -113,8 +123,9 @@ struct Agent {
     Agent(TestSite& site, net::Context& context, const crypto::CurveKeyPair& keys,
           const QString& dir, bool reporting = true)
         : isolation(std::filesystem::path(dir.toStdString()) / "isolation.pb"),
+          quarantine(std::filesystem::path(dir.toStdString()) / "quarantine"),
           executor(std::filesystem::path(dir.toStdString()) / "commands.json", isolation,
-                   site.endpoints().agent, site.clock()),
+                   quarantine, site.endpoints().agent, site.clock()),
           channel(executor) {
         channel.reporting = reporting;
         if (!executor.load().ok())
@@ -131,6 +142,7 @@ struct Agent {
             proto::InventorySnapshot{}, [](const proto::InventorySnapshot&) { return success(); });
     }
     agent::Isolation isolation;
+    agent::Quarantine quarantine;
     agent::CommandExecutor executor;
     Channel channel;
     std::optional<agent::AgentSession> session;
@@ -272,6 +284,190 @@ private slots:
                 QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QString("/proc/%1").arg(pid)), 5000);
     }
 
+    void quarantineAndRestoreGiveBackTheSameFile() {
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        agent::Quarantine quarantine(root / "quarantine");
+        // Sizes around the 1 MiB chunk: empty, small, exactly one chunk, several.
+        for (const std::size_t size : {std::size_t{0}, std::size_t{100}, std::size_t{1} << 20,
+                                       (std::size_t{3} << 20) + 17}) {
+            const auto path = root / ("plc-" + std::to_string(size) + ".bin");
+            std::string content = crypto::randomBytes(size).value();
+            const std::string marker = "YAGURA-PLAINTEXT-MARKER-0123456789";
+            if (size > marker.size())
+                content.replace(size / 2, marker.size(), marker);
+            QVERIFY(files::writeFileAtomic(path, content, 0640).ok());
+            QCOMPARE(::chown(path.c_str(), 1234, 2345), 0);
+            struct stat before {};
+            QCOMPARE(::stat(path.c_str(), &before), 0);
+
+            auto item = quarantine.quarantine(path.string(), "test", 7, 1000);
+            QVERIFY2(item.ok(), item.ok() ? "" : item.error().message.c_str());
+            QVERIFY(!std::filesystem::exists(path));
+            QCOMPARE(item->sha256(), text::toHex(crypto::sha256(content)));
+            QCOMPARE(item->size(), std::uint64_t{size});
+            // Nothing in the quarantine reads as the file.
+            const auto stored =
+                files::readFile(root / "quarantine" / (item->id() + ".bin"), 64 << 20);
+            QVERIFY(stored.ok());
+            if (size > marker.size())
+                QVERIFY(stored->find(marker) == std::string::npos);
+            QCOMPARE(quarantine.list()->size(), std::size_t{1});
+
+            auto restored = quarantine.restore(item->id());
+            QVERIFY2(restored.ok(), restored.ok() ? "" : restored.error().message.c_str());
+            QCOMPARE(files::readFile(path, 64 << 20).value(), content);
+            struct stat after {};
+            QCOMPARE(::stat(path.c_str(), &after), 0);
+            QCOMPARE(after.st_uid, uid_t{1234});
+            QCOMPARE(after.st_gid, gid_t{2345});
+            QCOMPARE(after.st_mode & 07777, mode_t{0640});
+            QCOMPARE(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+            QCOMPARE(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+            QVERIFY(quarantine.list()->empty());
+        }
+    }
+
+    void quarantineRefusesWhatItShouldNotTake() {
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        agent::Quarantine quarantine(root / "quarantine");
+        QVERIFY(files::writeFileAtomic(root / "real", "data", 0600).ok());
+        std::filesystem::create_symlink(root / "real", root / "link");
+        std::filesystem::create_directory(root / "folder");
+        auto code = [&](const std::string& path) {
+            auto item = quarantine.quarantine(path, "test", 1, 1);
+            return item.ok() ? ErrorCode::Internal : item.error().code;
+        };
+        QCOMPARE(code("relative/path"), ErrorCode::InvalidArgument);
+        QCOMPARE(code((root / "link").string()), ErrorCode::InvalidArgument);
+        QCOMPARE(code((root / "folder").string()), ErrorCode::InvalidArgument);
+        QCOMPARE(code((root / "missing").string()), ErrorCode::NotFound);
+        QCOMPARE(code((root / "quarantine" / "quarantine.key").string()),
+                 ErrorCode::InvalidArgument);
+        QVERIFY(std::filesystem::exists(root / "real"));
+        QVERIFY(std::filesystem::is_symlink(root / "link"));
+
+        // Restore: a bad id, an occupied path, a tampered copy: each refused, nothing written.
+        auto item = quarantine.quarantine((root / "real").string(), "test", 1, 1);
+        QVERIFY(item.ok());
+        QCOMPARE(quarantine.restore("../../etc/shadow").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(quarantine.restore(std::string(32, 'a')).error().code, ErrorCode::NotFound);
+        QVERIFY(files::writeFileAtomic(root / "real", "someone else's", 0600).ok());
+        QCOMPARE(quarantine.restore(item->id()).error().code, ErrorCode::AlreadyExists);
+        QCOMPARE(files::readFile(root / "real", 100).value(), std::string("someone else's"));
+        std::filesystem::remove(root / "real");
+        const auto bin = root / "quarantine" / (item->id() + ".bin");
+        std::string bytes = files::readFile(bin, 1 << 20).value();
+        bytes[bytes.size() - 20] ^= 0x01;
+        QVERIFY(files::writeFileAtomic(bin, bytes, 0600).ok());
+        auto tampered = quarantine.restore(item->id());
+        QVERIFY(!tampered.ok());
+        QVERIFY2(tampered.error().message.find("altered") != std::string::npos,
+                 tampered.error().message.c_str());
+        QVERIFY(!std::filesystem::exists(root / "real"));
+        QCOMPARE(std::distance(std::filesystem::directory_iterator(root),
+                               std::filesystem::directory_iterator{}),
+                 std::ptrdiff_t{3}); // quarantine/, link, folder: no leftover temporary file
+    }
+
+    void quarantineRestoreAndCollectThroughTheServer() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "eng-ws");
+        auto admin = site.operatorClient();
+        QTemporaryDir state;
+        QTemporaryDir files;
+        Agent agent(site, context, keys, state.path());
+        auto run = [&](proto::OperatorRequest request) {
+            request.mutable_create_command()->set_agent_id(static_cast<std::uint64_t>(agentId));
+            request.mutable_create_command()->set_reason("incident 7");
+            auto created = tryCall(*admin, request);
+            if (!created.ok())
+                qWarning("%s", created.error().message.c_str());
+            const auto id = created.ok() ? created->create_command().command().id() : 0;
+            (void)drive(*agent.session, [&] {
+                const auto current = commandById(*admin, id).state();
+                return current == "succeeded" || current == "failed";
+            });
+            return commandById(*admin, id);
+        };
+        const std::string path = files.filePath("dropper.sh").toStdString();
+        QVERIFY(yagura::files::writeFileAtomic(path, "#!/bin/sh\necho pwned\n", 0755).ok());
+
+        proto::OperatorRequest quarantineRequest;
+        quarantineRequest.mutable_create_command()->set_action(proto::QUARANTINE);
+        quarantineRequest.mutable_create_command()->mutable_quarantine()->set_path(path);
+        const auto quarantined = run(quarantineRequest);
+        QCOMPARE(quarantined.state(), std::string("succeeded"));
+        QVERIFY(!std::filesystem::exists(path));
+        proto::OperatorRequest list;
+        list.mutable_list_quarantine()->set_agent_id(static_cast<std::uint64_t>(agentId));
+        auto items = tryCall(*admin, list)->list_quarantine();
+        QCOMPARE(items.items_size(), 1);
+        QCOMPARE(items.items(0).item().path(), path);
+        QCOMPARE(items.items(0).item().mode(), 0755u);
+        QCOMPARE(items.items(0).hostname(), std::string("eng-ws"));
+
+        proto::OperatorRequest restoreRequest;
+        restoreRequest.mutable_create_command()->set_action(proto::RESTORE);
+        restoreRequest.mutable_create_command()->mutable_restore()->set_quarantine_id(
+            items.items(0).item().id());
+        QCOMPARE(run(restoreRequest).state(), std::string("succeeded"));
+        QCOMPARE(yagura::files::readFile(path, 100).value(),
+                 std::string("#!/bin/sh\necho pwned\n"));
+        QCOMPARE(tryCall(*admin, list)->list_quarantine().items_size(), 0);
+        list.mutable_list_quarantine()->set_include_restored(true);
+        QVERIFY(tryCall(*admin, list)->list_quarantine().items(0).restored_at_unix() > 0);
+
+        // Collect: the process list (this test is in it), a file's metadata, the file itself.
+        auto output = [&](std::uint64_t id) {
+            proto::OperatorRequest get;
+            get.mutable_get_command_output()->set_id(id);
+            auto response = tryCall(*admin, get);
+            return response.ok() ? response->get_command_output()
+                                 : proto::GetCommandOutputResponse{};
+        };
+        proto::OperatorRequest processes;
+        processes.mutable_create_command()->set_action(proto::COLLECT);
+        processes.mutable_create_command()->mutable_collect()->set_kind("processes");
+        const auto collected = run(processes);
+        QCOMPARE(collected.state(), std::string("succeeded"));
+        QCOMPARE(collected.output_type(), std::string("application/json"));
+        const auto list2 =
+            QJsonDocument::fromJson(QByteArray::fromStdString(output(collected.id()).output()))
+                .array();
+        bool found = false;
+        for (const auto& entry : list2)
+            found = found || entry.toObject()["pid"].toInt() == ::getpid();
+        QVERIFY(found);
+
+        proto::OperatorRequest info;
+        info.mutable_create_command()->set_action(proto::COLLECT);
+        info.mutable_create_command()->mutable_collect()->set_kind("file_info");
+        info.mutable_create_command()->mutable_collect()->set_path(path);
+        const auto infoCommand = run(info);
+        const auto metadata =
+            QJsonDocument::fromJson(QByteArray::fromStdString(output(infoCommand.id()).output()))
+                .object();
+        QCOMPARE(metadata["sha256"].toString().toStdString(),
+                 text::toHex(crypto::sha256("#!/bin/sh\necho pwned\n")));
+
+        proto::OperatorRequest file;
+        file.mutable_create_command()->set_action(proto::COLLECT);
+        file.mutable_create_command()->mutable_collect()->set_kind("file");
+        file.mutable_create_command()->mutable_collect()->set_path(path);
+        const auto fileCommand = run(file);
+        QCOMPARE(output(fileCommand.id()).output(), std::string("#!/bin/sh\necho pwned\n"));
+        QCOMPARE(fileCommand.output_size(), std::uint64_t{21});
+
+        // A file above the asked limit is refused, saying why.
+        file.mutable_create_command()->mutable_collect()->set_max_bytes(10);
+        const auto refused = run(file);
+        QCOMPARE(refused.state(), std::string("failed"));
+        QVERIFY(refused.detail().find("more than the 10 allowed") != std::string::npos);
+    }
+
     void rolesDecideWhoMayRespond() {
         TestSite site;
         net::Context context;
@@ -351,9 +547,24 @@ private slots:
         QCOMPARE(failure(noAction), ErrorCode::InvalidArgument);
         QCOMPARE(failure(killRequest(agentId, 0, 5)), ErrorCode::InvalidArgument);
         QCOMPARE(failure(killRequest(agentId, 1234, 0)), ErrorCode::InvalidArgument);
-        auto notYet = base();
-        notYet.mutable_create_command()->set_action(proto::QUARANTINE);
-        QCOMPARE(failure(notYet), ErrorCode::Unavailable);
+        auto relative = base();
+        relative.mutable_create_command()->set_action(proto::QUARANTINE);
+        relative.mutable_create_command()->mutable_quarantine()->set_path("etc/passwd");
+        QCOMPARE(failure(relative), ErrorCode::InvalidArgument);
+        auto badId = base();
+        badId.mutable_create_command()->set_action(proto::RESTORE);
+        badId.mutable_create_command()->mutable_restore()->set_quarantine_id("../../etc/shadow");
+        QCOMPARE(failure(badId), ErrorCode::InvalidArgument);
+        auto badKind = base();
+        badKind.mutable_create_command()->set_action(proto::COLLECT);
+        badKind.mutable_create_command()->mutable_collect()->set_kind("memory");
+        QCOMPARE(failure(badKind), ErrorCode::InvalidArgument);
+        auto tooMuch = base();
+        tooMuch.mutable_create_command()->set_action(proto::COLLECT);
+        tooMuch.mutable_create_command()->mutable_collect()->set_kind("file");
+        tooMuch.mutable_create_command()->mutable_collect()->set_path("/etc/hostname");
+        tooMuch.mutable_create_command()->mutable_collect()->set_max_bytes(9 << 20);
+        QCOMPARE(failure(tooMuch), ErrorCode::InvalidArgument);
         auto tooLong = base();
         tooLong.mutable_create_command()->set_expires_in_seconds(400 * 86400ULL);
         QCOMPARE(failure(tooLong), ErrorCode::InvalidArgument);
