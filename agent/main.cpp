@@ -14,6 +14,7 @@
 #include "agent/inventory/HostCollector.h"
 #include "agent/inventory/InventoryCollector.h"
 #include "agent/policy/AgentPolicy.h"
+#include "agent/response/AutoResponder.h"
 #include "agent/response/CommandExecutor.h"
 #include "agent/response/Isolation.h"
 #include "agent/spool/EventSpool.h"
@@ -194,13 +195,24 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
         monitoringFiles = true;
     else
         spdlog::warn("{}", started.error().message);
+    // The policy's automatic response acts on alerts as they are spooled, online or not.
+    AutoResponder autoResponse(commands, quarantine, enrolment->agentEndpoints);
+    auto spoolEvents = [&](std::vector<proto::TelemetryEvent> events) {
+        auto responses = autoResponse.respond(events, SystemClock::instance().nowUnixMillis());
+        for (auto& response : responses)
+            events.push_back(std::move(response));
+        if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
+            spdlog::error("cannot spool events: {}", stored.error().message);
+    };
     // The last policy from the server runs before the server is reached (offline start).
-    AgentPolicy policy(stateDir.root(), detector, &*spool,
-                       [&files, &monitoringFiles](const proto::PolicySpec& spec) -> Status {
-                           if (!monitoringFiles)
-                               return success();
-                           return files.reconfigure(fileMonitorConfig(spec));
-                       });
+    AgentPolicy policy(
+        stateDir.root(), detector, &*spool,
+        [&files, &monitoringFiles, &autoResponse](const proto::PolicySpec& spec) -> Status {
+            if (monitoringFiles)
+                YAGURA_TRY(files.reconfigure(fileMonitorConfig(spec)));
+            autoResponse.configure(spec.response());
+            return success();
+        });
     if (auto stored = policy.applyStored(); !stored.ok())
         spdlog::warn("stored policy not applied: {}", stored.error().message);
     config.policyVersion = policy.version();
@@ -290,8 +302,7 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                         events.push_back(std::move(alert));
                     events.push_back(std::move(telemetry));
                 }
-                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
-                    spdlog::error("cannot spool events: {}", stored.error().message);
+                spoolEvents(std::move(events));
             }
         }
         if (monitoringFiles) {
@@ -305,8 +316,7 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                             events.push_back(std::move(alert));
                     events.push_back(std::move(telemetry));
                 }
-                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
-                    spdlog::error("cannot spool events: {}", stored.error().message);
+                spoolEvents(std::move(events));
             }
         }
         if (collectingNetwork && SystemClock::instance().nowUnixMillis() >= nextNetworkPollMs) {
@@ -322,17 +332,14 @@ int runAgent(const StateDir& stateDir, const std::string& inventoryInterval,
                         events.push_back(std::move(alert));
                     events.push_back(std::move(telemetry));
                 }
-                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
-                    spdlog::error("cannot spool events: {}", stored.error().message);
+                spoolEvents(std::move(events));
             }
         }
         if (auto alerts = commands.tick(); !alerts.empty())
-            if (auto stored = spool->appendAll(std::move(alerts)); !stored.ok())
-                spdlog::error("cannot spool events: {}", stored.error().message);
+            spoolEvents(std::move(alerts));
         if (collectingProcesses) {
             if (auto events = processes.drain(); !events.empty())
-                if (auto stored = spool->appendAll(std::move(events)); !stored.ok())
-                    spdlog::error("cannot spool events: {}", stored.error().message);
+                spoolEvents(std::move(events));
         }
         // Short waits while events can arrive: an alert waits at most this long to be spooled.
         if (auto status = session.step(std::chrono::milliseconds{collectingProcesses ? 50 : 200});

@@ -26,8 +26,11 @@ std::string printable(std::string_view bytes) {
     out.reserve(bytes.size());
     for (std::size_t i = 0; i < bytes.size();) {
         const auto c = static_cast<unsigned char>(bytes[i]);
-        std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                                         : (c >> 3) == 0x1E ? 4 : 0;
+        std::size_t length = c < 0x80           ? 1
+                             : (c >> 5) == 0x6  ? 2
+                             : (c >> 4) == 0xE  ? 3
+                             : (c >> 3) == 0x1E ? 4
+                                                : 0;
         bool valid = length > 0 && i + length <= bytes.size();
         for (std::size_t k = 1; valid && k < length; ++k)
             valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
@@ -104,14 +107,14 @@ Result<Collected> connections(const std::filesystem::path& proc) {
     YAGURA_ASSIGN_OR_RETURN(const auto sockets, collector.poll());
     json list = json::array();
     for (const auto& socket : sockets) {
-        json item = {{"protocol", socket.protocol == ConnectionEvent::Protocol::Tcp ? "tcp" : "udp"},
-                     {"state", socket.kind == ConnectionEvent::Kind::Listening ? "listening"
-                                                                               : "connected"},
-                     {"local_ip", socket.sourceIp},
-                     {"local_port", socket.sourcePort},
-                     {"pid", socket.pid},
-                     {"image", printable(socket.image)},
-                     {"user", socket.user}};
+        json item = {
+            {"protocol", socket.protocol == ConnectionEvent::Protocol::Tcp ? "tcp" : "udp"},
+            {"state", socket.kind == ConnectionEvent::Kind::Listening ? "listening" : "connected"},
+            {"local_ip", socket.sourceIp},
+            {"local_port", socket.sourcePort},
+            {"pid", socket.pid},
+            {"image", printable(socket.image)},
+            {"user", socket.user}};
         if (socket.kind != ConnectionEvent::Kind::Listening) {
             item["remote_ip"] = socket.destinationIp;
             item["remote_port"] = socket.destinationPort;
@@ -138,13 +141,12 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
-        return makeError(ErrorCode::InvalidArgument,
-                         "collect: " + path + " is not a regular file");
+        return makeError(ErrorCode::InvalidArgument, "collect: " + path + " is not a regular file");
     }
     const std::uint64_t limit =
-        request.max_bytes() == 0 ? kMaxCollectedFileBytes
-                                 : std::min<std::uint64_t>(request.max_bytes(),
-                                                           kMaxCollectedFileBytes);
+        request.max_bytes() == 0
+            ? kMaxCollectedFileBytes
+            : std::min<std::uint64_t>(request.max_bytes(), kMaxCollectedFileBytes);
     // The hash is of the whole file; the content, if asked, up to the limit.
     std::string bytes;
     char buffer[65536];
@@ -153,8 +155,8 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
     while ((got = ::read(fd, buffer, sizeof buffer)) > 0) {
         digest.update(std::string_view(buffer, static_cast<std::size_t>(got)));
         if (content && bytes.size() < limit)
-            bytes.append(buffer, std::min<std::size_t>(static_cast<std::size_t>(got),
-                                                       limit - bytes.size()));
+            bytes.append(
+                buffer, std::min<std::size_t>(static_cast<std::size_t>(got), limit - bytes.size()));
     }
     ::close(fd);
     if (got < 0)
@@ -169,8 +171,8 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
                                  " allowed; collect file_info for its hash");
         collected.output = std::move(bytes);
         collected.type = "application/octet-stream";
-        collected.summary = path + ": " + std::to_string(info.st_size) + " bytes, SHA-256 " +
-                            sha256;
+        collected.summary =
+            path + ": " + std::to_string(info.st_size) + " bytes, SHA-256 " + sha256;
         return collected;
     }
     const json value = {{"path", printable(path)},

@@ -199,8 +199,8 @@ void CommandExecutor::run(Record& record, const proto::Command& command) {
         }
         record.quarantineItem = item->SerializeAsString();
         update(record, proto::SUCCEEDED,
-               "quarantined " + item->path() + " as " + item->id() + " (SHA-256 " +
-                   item->sha256() + ", " + std::to_string(item->size()) + " bytes)");
+               "quarantined " + item->path() + " as " + item->id() + " (SHA-256 " + item->sha256() +
+                   ", " + std::to_string(item->size()) + " bytes)");
         return;
     }
     case proto::RESTORE: {
@@ -238,6 +238,11 @@ void CommandExecutor::run(Record& record, const proto::Command& command) {
     }
 }
 
+Status CommandExecutor::isolateAutomatically(proto::IsolationSpec spec) {
+    spec.set_safe_apply(false);
+    return m_isolation.apply(spec, m_ownEndpoints, 0, m_clock.nowUnixMillis());
+}
+
 std::optional<proto::CommandResult> CommandExecutor::nextCommandReport() {
     const Record* next = nullptr;
     for (const auto& [id, record] : m_records)
@@ -260,8 +265,8 @@ std::optional<proto::CommandResult> CommandExecutor::nextCommandReport() {
             report.set_output(std::move(*output));
             report.set_output_type(next->outputType);
         } else {
-            report.set_detail(next->detail + " (the output was lost: " +
-                              output.error().message + ")");
+            report.set_detail(next->detail + " (the output was lost: " + output.error().message +
+                              ")");
         }
     }
     return report;

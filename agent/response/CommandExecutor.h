@@ -40,6 +40,10 @@ public:
     void commandReportAcknowledged(const proto::CommandResult& report) override;
     bool isolated() const override { return m_isolation.active(); }
 
+    // The automatic response's isolation: in force at once, no safe apply (the server may be
+    // unreachable, which is when it matters most), checked like any other.
+    Status isolateAutomatically(proto::IsolationSpec spec);
+
     // Called from the agent's loop: rolls back an isolation whose confirmation is overdue, and
     // every check interval verifies the isolation table (restoring it). Returns the alert events
     // to spool (a restored table raises one).

@@ -224,8 +224,8 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
     }
     // Only now, with the copy safe, does the original go.
     if (::unlink(path.c_str()) != 0) {
-        const Error error = ioError("quarantine: the copy is stored but " + path +
-                                    " could not be removed");
+        const Error error =
+            ioError("quarantine: the copy is stored but " + path + " could not be removed");
         std::filesystem::remove(dataPath, ec);
         std::filesystem::remove(m_directory / (item.id() + ".meta"), ec);
         return error;
@@ -235,8 +235,8 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
 
 Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
     if (!validId(id))
-        return makeError(ErrorCode::InvalidArgument, "restore: '" + id +
-                                                         "' is not a quarantine id");
+        return makeError(ErrorCode::InvalidArgument,
+                         "restore: '" + id + "' is not a quarantine id");
     const auto metaPath = m_directory / (id + ".meta");
     const auto dataPath = m_directory / (id + ".bin");
     if (!std::filesystem::exists(metaPath))
@@ -249,8 +249,8 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
     const std::filesystem::path target(item.path());
     struct stat existing {};
     if (::lstat(target.c_str(), &existing) == 0)
-        return makeError(ErrorCode::AlreadyExists, "restore: " + item.path() +
-                                                       " exists; nothing was overwritten");
+        return makeError(ErrorCode::AlreadyExists,
+                         "restore: " + item.path() + " exists; nothing was overwritten");
     const auto temporary =
         target.parent_path() / (".yagura-restore-" + id + "-" + target.filename().string());
     std::error_code ec;
@@ -258,8 +258,8 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
         Fd in(::open(dataPath.c_str(), O_RDONLY | O_CLOEXEC));
         if (in.get() < 0)
             return ioError("restore: cannot open the encrypted copy");
-        Fd out(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-                      0600));
+        Fd out(
+            ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
         if (out.get() < 0)
             return ioError("restore: cannot write in " + target.parent_path().string());
         auto fail = [&](const std::string& why) {
@@ -323,8 +323,7 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
         }
     }
     // No overwrite, even of a file that appeared meanwhile.
-    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) !=
-        0) {
+    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
         const Error error = ioError("restore: cannot put the file at " + item.path());
         std::filesystem::remove(temporary, ec);
         return error;

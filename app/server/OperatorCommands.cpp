@@ -32,8 +32,8 @@ bool OperatorService::dispatchCommands(const Session& session,
     case proto::OperatorRequest::kGetCommandOutput:
         if (authorize(session, Permission::ViewAgents, "command.output",
                       "command:" + std::to_string(request.get_command_output().id()), response)) {
-            auto output = m_store.commandOutput(
-                static_cast<std::int64_t>(request.get_command_output().id()));
+            auto output =
+                m_store.commandOutput(static_cast<std::int64_t>(request.get_command_output().id()));
             if (!output.ok())
                 setError(response, output.error());
             else if (!output->has_value())

@@ -381,6 +381,24 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         if (!alerts.ok())
             return fail(alerts.error());
         m_changedAlerts.insert(m_changedAlerts.end(), alerts->begin(), alerts->end());
+        // The agent's automatic responses join the command history (first deliveries only).
+        for (int index : fresh) {
+            const auto& event = batch->events(index);
+            if (event.category() != "response")
+                continue;
+            auto recorded = m_store.recordAutomaticResponse(agentId, event);
+            if (!recorded.ok())
+                return fail(recorded.error());
+            if (!recorded->has_value())
+                continue;
+            if (auto status = m_store.audit({"agent:" + std::to_string(agentId), "command.auto",
+                                             "command:" + std::to_string((*recorded)->id()),
+                                             (*recorded)->state() == "succeeded" ? "ok" : "failed",
+                                             (*recorded)->reason() + ": " + (*recorded)->detail()});
+                !status.ok())
+                return fail(status.error());
+            m_changedCommands.push_back(**recorded);
+        }
         // Only first deliveries: a resent batch must not count a failed login twice.
         auto correlated = m_correlator->observe(agentId, *batch, fresh);
         if (!correlated.ok())

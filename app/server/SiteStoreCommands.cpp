@@ -233,10 +233,10 @@ SiteStore::recordCommandResult(std::int64_t agentId, const proto::CommandResult&
             YAGURA_TRY(item.run());
         }
         if (result.has_quarantine() && record->action() == proto::RESTORE) {
-            YAGURA_ASSIGN_OR_RETURN(
-                auto restored, m_db.prepare("UPDATE quarantine SET restored_at = ?, "
-                                            "restore_command_id = ? WHERE agent_id = ? AND "
-                                            "item_id = ?"));
+            YAGURA_ASSIGN_OR_RETURN(auto restored,
+                                    m_db.prepare("UPDATE quarantine SET restored_at = ?, "
+                                                 "restore_command_id = ? WHERE agent_id = ? AND "
+                                                 "item_id = ?"));
             restored.bind(1, now)
                 .bind(2, static_cast<std::int64_t>(result.id()))
                 .bind(3, agentId)
@@ -248,9 +248,8 @@ SiteStore::recordCommandResult(std::int64_t agentId, const proto::CommandResult&
 }
 
 Result<std::optional<proto::GetCommandOutputResponse>> SiteStore::commandOutput(std::int64_t id) {
-    YAGURA_ASSIGN_OR_RETURN(auto query,
-                            m_db.prepare("SELECT output_type, sha256, content FROM "
-                                         "command_outputs WHERE command_id = ?"));
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare("SELECT output_type, sha256, content FROM "
+                                                     "command_outputs WHERE command_id = ?"));
     query.bind(1, id);
     YAGURA_ASSIGN_OR_RETURN(const bool row, query.step());
     if (!row)
@@ -285,6 +284,43 @@ Result<std::vector<proto::QuarantineRecord>> SiteStore::quarantineItems(std::int
         items.push_back(std::move(item));
     }
     return items;
+}
+
+Result<std::optional<proto::CommandRecord>>
+SiteStore::recordAutomaticResponse(std::int64_t agentId, const proto::TelemetryEvent& event) {
+    auto field = [&](std::string_view name) {
+        for (const auto& entry : event.fields())
+            if (entry.name() == name)
+                return entry.value();
+        return std::string();
+    };
+    const std::string action = field("Action");
+    proto::Command command;
+    if (action == "kill")
+        command.set_action(proto::KILL);
+    else if (action == "quarantine")
+        command.set_action(proto::QUARANTINE);
+    else if (action == "isolate")
+        command.set_action(proto::ISOLATE);
+    else
+        return std::optional<proto::CommandRecord>{};
+    command.set_reason(
+        text::truncateUtf8("automatic response to '" + field("RuleTitle") + "'", 500));
+    const std::int64_t at = static_cast<std::int64_t>(event.time_unix_ms() / 1000);
+    YAGURA_ASSIGN_OR_RETURN(
+        auto insert,
+        m_db.prepare("INSERT INTO commands (agent_id, action, state, reason, created_by, "
+                     "created_at, expires_at, delivered_at, acknowledged_at, finished_at, detail, "
+                     "command) VALUES (?1, ?2, ?3, ?4, 'policy', ?5, ?5, ?5, ?5, ?5, ?6, ?7)"));
+    insert.bind(1, agentId)
+        .bind(2, commandActionName(command.action()))
+        .bind(3, field("Outcome") == "succeeded" ? "succeeded" : "failed")
+        .bind(4, command.reason())
+        .bind(5, at)
+        .bind(6, text::truncateUtf8(field("Detail"), 2000))
+        .bindBlob(7, command.SerializeAsString());
+    YAGURA_TRY(insert.run());
+    return commandById(m_db.lastInsertRowId());
 }
 
 Result<std::vector<proto::CommandRecord>> SiteStore::expireCommands() {

@@ -76,6 +76,24 @@ Status validateResponsePolicy(const proto::ResponsePolicy& policy) {
         return makeError(ErrorCode::InvalidArgument, "safe_apply_seconds: at most 600");
     if (policy.isolation_check_seconds() > 3600)
         return makeError(ErrorCode::InvalidArgument, "isolation_check_seconds: at most 3600");
+    if (policy.auto_response_size() > 64)
+        return makeError(ErrorCode::InvalidArgument, "at most 64 automatic response rules");
+    for (const auto& rule : policy.auto_response()) {
+        static const std::set<std::string> levels = {"",       "informational", "low",
+                                                     "medium", "high",          "critical"};
+        if (!levels.count(rule.min_level()))
+            return makeError(ErrorCode::InvalidArgument,
+                             "automatic response: min_level must be informational, low, medium, "
+                             "high or critical, not '" +
+                                 rule.min_level() + "'");
+        if (rule.rule_ids().empty() && rule.min_level().empty())
+            return makeError(ErrorCode::InvalidArgument,
+                             "automatic response: name rule ids or a minimum level");
+        if (!rule.kill_process() && !rule.quarantine_file() && !rule.isolate_host())
+            return makeError(ErrorCode::InvalidArgument,
+                             "automatic response: choose kill_process, quarantine_file or "
+                             "isolate_host");
+    }
     return success();
 }
 

@@ -6,6 +6,7 @@
 #include "TestSite.h"
 
 #include "agent/AgentSession.h"
+#include "agent/response/AutoResponder.h"
 #include "agent/response/CommandExecutor.h"
 #include "agent/response/Isolation.h"
 #include "agent/response/ProcessKiller.h"
@@ -466,6 +467,83 @@ private slots:
         const auto refused = run(file);
         QCOMPARE(refused.state(), std::string("failed"));
         QVERIFY(refused.detail().find("more than the 10 allowed") != std::string::npos);
+    }
+
+    void theAgentRespondsByItselfAndTheServerRecordsIt() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "hmi-9");
+        QTemporaryDir state;
+        Agent agent(site, context, keys, state.path());
+        agent::AutoResponder responder(agent.executor, agent.quarantine, site.endpoints().agent);
+        proto::ResponsePolicy policy;
+        auto* rule = policy.add_auto_response();
+        rule->add_rule_ids("11111111-2222-3333-4444-555555555555");
+        rule->set_kill_process(true);
+        rule->set_quarantine_file(true);
+        responder.configure(policy);
+
+        // A dropped tool, running: the alert names its process and executable.
+        const std::string tool = state.filePath("miner").toStdString();
+        std::filesystem::copy_file("/usr/bin/sleep", tool);
+        const pid_t target = spawn({tool, "30"});
+        proto::TelemetryEvent alert;
+        alert.set_category("alert");
+        alert.set_rank(proto::RANK_ALERT);
+        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"RuleId", "11111111-2222-3333-4444-555555555555"},
+                 {"RuleTitle", "Coin miner"},
+                 {"RuleLevel", "high"},
+                 {"ProcessId", std::to_string(target)},
+                 {"ProcessStartTicks", std::to_string(*agent::processStartTicks(target))},
+                 {"Image", tool}}) {
+            auto* field = alert.add_fields();
+            field->set_name(name);
+            field->set_value(value);
+        }
+        // No server involved: the agent acts on its own.
+        auto responses = responder.respond({alert}, site.clock().nowUnixMillis());
+        QCOMPARE(responses.size(), std::size_t{2});
+        QVERIFY(killedBySigkill(target));
+        QVERIFY(!std::filesystem::exists(tool));
+        QCOMPARE(agent.quarantine.list()->size(), std::size_t{1});
+        for (const auto& response : responses) {
+            QCOMPARE(response.category(), std::string("response"));
+            QCOMPARE(response.rank(), proto::RANK_ALERT);
+        }
+        // The same alert again (the rule matched twice): acted on once.
+        QVERIFY(responder.respond({alert}, site.clock().nowUnixMillis()).empty());
+        // Another rule's alert: nothing.
+        alert.mutable_fields(0)->set_value("99999999-2222-3333-4444-555555555555");
+        QVERIFY(responder.respond({alert}, site.clock().nowUnixMillis()).empty());
+
+        // Delivered later, the responses become finished commands by the policy.
+        proto::EventBatch batch;
+        std::uint64_t seq = 1;
+        for (auto response : responses) {
+            response.set_seq(seq++);
+            response.set_time_unix_ms(static_cast<std::uint64_t>(site.clock().nowUnixMillis()));
+            *batch.add_events() = response;
+        }
+        RawPeer peer(context, site.serverKey(), site.endpoints().agent.front(), {}, keys);
+        auto envelope =
+            protocol::unpack(peer.request(protocol::pack(proto::EVENT_BATCH, 3, batch)));
+        QVERIFY(envelope.ok());
+        auto admin = site.operatorClient();
+        proto::OperatorRequest list;
+        list.mutable_list_commands()->set_agent_id(static_cast<std::uint64_t>(agentId));
+        QTRY_COMPARE_WITH_TIMEOUT(tryCall(*admin, list)->list_commands().commands_size(), 2, 5000);
+        const auto recorded = tryCall(*admin, list);
+        QVERIFY(recorded.ok());
+        for (const auto& command : recorded->list_commands().commands()) {
+            QCOMPARE(command.created_by(), std::string("policy"));
+            QCOMPARE(command.state(), std::string("succeeded"));
+            QCOMPARE(command.reason(), std::string("automatic response to 'Coin miner'"));
+        }
+        // A resent batch does not record them twice.
+        (void)peer.request(protocol::pack(proto::EVENT_BATCH, 4, batch));
+        QTest::qWait(200);
+        QCOMPARE(tryCall(*admin, list)->list_commands().commands_size(), 2);
     }
 
     void rolesDecideWhoMayRespond() {
