@@ -456,6 +456,22 @@ This process fired the rule.</translation>
         <source>Tag, e.g. attack.t1059.004</source>
         <translation>Tag, e.g. attack.t1059.004</translation>
     </message>
+    <message>
+        <source>Kill process…</source>
+        <translation>Kill process…</translation>
+    </message>
+    <message>
+        <source>Kill the process that fired the rule (not a later one that reuses its process id).</source>
+        <translation>Kill the process that fired the rule (not a later one that reuses its process id).</translation>
+    </message>
+    <message>
+        <source>Quarantine executable…</source>
+        <translation>Quarantine executable…</translation>
+    </message>
+    <message>
+        <source>Isolate host…</source>
+        <translation>Isolate host…</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>
@@ -729,6 +745,30 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
+    <message>
+        <source>Isolate…</source>
+        <translation>Isolate…</translation>
+    </message>
+    <message>
+        <source>Release…</source>
+        <translation>Release…</translation>
+    </message>
+    <message>
+        <source>Collect…</source>
+        <translation>Collect…</translation>
+    </message>
+    <message>
+        <source>Quarantine file…</source>
+        <translation>Quarantine file…</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>Commands</translation>
+    </message>
+    <message>
+        <source>ISOLATED</source>
+        <translation>ISOLATED</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetsModel</name>
@@ -771,6 +811,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Key fingerprint</source>
         <translation>Key fingerprint</translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · isolated</translation>
     </message>
 </context>
 <context>
@@ -888,6 +932,124 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Audit chain BROKEN at entry %1: %2</source>
         <translation>Audit chain BROKEN at entry %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::CommandsModel</name>
+    <message>
+        <source>Isolate</source>
+        <translation>Isolate</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <source>Kill process</source>
+        <translation>Kill process</translation>
+    </message>
+    <message>
+        <source>Quarantine file</source>
+        <translation>Quarantine file</translation>
+    </message>
+    <message>
+        <source>Restore file</source>
+        <translation>Restore file</translation>
+    </message>
+    <message>
+        <source>Collect</source>
+        <translation>Collect</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unknown</translation>
+    </message>
+    <message>
+        <source>Queued (agent offline)</source>
+        <translation>Queued (agent offline)</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>Running on the agent</source>
+        <translation>Running on the agent</translation>
+    </message>
+    <message>
+        <source>Applied, confirming</source>
+        <translation>Applied, confirming</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Succeeded</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>policy (automatic)</source>
+        <translation>policy (automatic)</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Created</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::CommandsPanel</name>
+    <message>
+        <source>Show collected data…</source>
+        <translation>Show collected data…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Collected by command %1</source>
+        <translation>Collected by command %1</translation>
+    </message>
+    <message>
+        <source>A file of %1 bytes, SHA-256 %2. Save it to examine it.</source>
+        <translation>A file of %1 bytes, SHA-256 %2. Save it to examine it.</translation>
+    </message>
+    <message>
+        <source>Save collected data</source>
+        <translation>Save collected data</translation>
     </message>
 </context>
 <context>
@@ -1075,6 +1237,18 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Other</source>
         <comment>operating systems beyond the most common ones</comment>
         <translation>Other</translation>
+    </message>
+    <message>
+        <source>Isolated</source>
+        <translation>Isolated</translation>
+    </message>
+    <message>
+        <source>No host is isolated.</source>
+        <translation>No host is isolated.</translation>
+    </message>
+    <message>
+        <source>Isolated now: %1</source>
+        <translation>Isolated now: %1</translation>
     </message>
 </context>
 <context>
@@ -1483,10 +1657,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>The connection to the server is lost. Reconnecting… What you see may be out of date.</translation>
     </message>
     <message>
-        <source>Response actions (isolation, kill, quarantine) are not built yet.</source>
-        <translation>Response actions (isolation, kill, quarantine) are not built yet.</translation>
-    </message>
-    <message>
         <source>Vulnerability tracking is not built yet.</source>
         <translation>Vulnerability tracking is not built yet.</translation>
     </message>
@@ -1888,6 +2058,176 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
             <numerusform>%n agent moved to %1.</numerusform>
             <numerusform>%n agents moved to %1.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ResponseDialog</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 on %2</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>Absolute path of the file on the host</source>
+        <translation>Absolute path of the file on the host</translation>
+    </message>
+    <message>
+        <source>Process list</source>
+        <translation>Process list</translation>
+    </message>
+    <message>
+        <source>Network connections</source>
+        <translation>Network connections</translation>
+    </message>
+    <message>
+        <source>File hashes and metadata</source>
+        <translation>File hashes and metadata</translation>
+    </message>
+    <message>
+        <source>The file itself (up to 8 MiB)</source>
+        <translation>The file itself (up to 8 MiB)</translation>
+    </message>
+    <message>
+        <source>Collect:</source>
+        <translation>Collect:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>File:</translation>
+    </message>
+    <message>
+        <source>Asking the server what this will do…</source>
+        <translation>Asking the server what this will do…</translation>
+    </message>
+    <message>
+        <source>Why (required; recorded in the audit log)</source>
+        <translation>Why (required; recorded in the audit log)</translation>
+    </message>
+    <message>
+        <source>%1 now</source>
+        <translation>%1 now</translation>
+    </message>
+    <message>
+        <source>What will happen:</source>
+        <translation>What will happen:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>Allowed: loopback (this host to itself)</source>
+        <translation>Allowed: loopback (this host to itself)</translation>
+    </message>
+    <message>
+        <source>Allowed: the agent&apos;s connection to the site server %1 tcp/%2</source>
+        <translation>Allowed: the agent&apos;s connection to the site server %1 tcp/%2</translation>
+    </message>
+    <message>
+        <source>Allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)</source>
+        <translation>Allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)</translation>
+    </message>
+    <message>
+        <source>Allowed: DNS queries (tcp and udp port 53)</source>
+        <translation>Allowed: DNS queries (tcp and udp port 53)</translation>
+    </message>
+    <message>
+        <source>Allowed: DHCP and DHCPv6 address leases</source>
+        <translation>Allowed: DHCP and DHCPv6 address leases</translation>
+    </message>
+    <message>
+        <source>Allowed: this host to %1 %2/%3</source>
+        <translation>Allowed: this host to %1 %2/%3</translation>
+    </message>
+    <message>
+        <source>Allowed: %1 to this host&apos;s %2/%3</source>
+        <translation>Allowed: %1 to this host&apos;s %2/%3</translation>
+    </message>
+    <message>
+        <source>Blocked: everything else, IPv4 and IPv6, in, out and forwarded, including connections already open</source>
+        <translation>Blocked: everything else, IPv4 and IPv6, in, out and forwarded, including connections already open</translation>
+    </message>
+    <message>
+        <source>Safe apply: rolled back unless the agent reaches the server within %1 s</source>
+        <translation>Safe apply: rolled back unless the agent reaches the server within %1 s</translation>
+    </message>
+    <message>
+        <source>Safe apply: off (stays in force even if the server is lost)</source>
+        <translation>Safe apply: off (stays in force even if the server is lost)</translation>
+    </message>
+    <message>
+        <source>Checked every %1 s and restored (with an alert) if changed; kept across reboots</source>
+        <translation>Checked every %1 s and restored (with an alert) if changed; kept across reboots</translation>
+    </message>
+    <message>
+        <source>nftables rules:</source>
+        <translation>nftables rules:</translation>
+    </message>
+    <message>
+        <source>Removes Yagura&apos;s isolation table (and nothing else): the host&apos;s own firewall stays as it is.</source>
+        <translation>Removes Yagura&apos;s isolation table (and nothing else): the host&apos;s own firewall stays as it is.</translation>
+    </message>
+    <message>
+        <source>Kills process %1 (started at tick %2) and every process below it.</source>
+        <translation>Kills process %1 (started at tick %2) and every process below it.</translation>
+    </message>
+    <message>
+        <source>Kills process %1 (started at tick %2). A process that reuses the id is left alone.</source>
+        <translation>Kills process %1 (started at tick %2). A process that reuses the id is left alone.</translation>
+    </message>
+    <message>
+        <source>Moves %1 into the host&apos;s encrypted quarantine; it can be restored with its owner and mode.</source>
+        <translation>Moves %1 into the host&apos;s encrypted quarantine; it can be restored with its owner and mode.</translation>
+    </message>
+    <message>
+        <source>Puts quarantined file %1 back where it was; nothing is overwritten.</source>
+        <translation>Puts quarantined file %1 back where it was; nothing is overwritten.</translation>
+    </message>
+    <message>
+        <source>Collects %1 and stores it on the server.</source>
+        <translation>Collects %1 and stores it on the server.</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ResponseView</name>
+    <message>
+        <source>Commands</source>
+        <translation>Commands</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>Quarantined</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>Restore…</translation>
+    </message>
+    <message>
+        <source>Quarantine</source>
+        <translation>Quarantine</translation>
     </message>
 </context>
 <context>

@@ -452,6 +452,22 @@ This process fired the rule.</source>
         <source>Tag, e.g. attack.t1059.004</source>
         <translation>タグ (例: attack.t1059.004)</translation>
     </message>
+    <message>
+        <source>Kill process…</source>
+        <translation>プロセスを強制終了…</translation>
+    </message>
+    <message>
+        <source>Kill the process that fired the rule (not a later one that reuses its process id).</source>
+        <translation>ルールに一致したプロセスを強制終了します (同じプロセス ID を後から再利用したプロセスは対象外)。</translation>
+    </message>
+    <message>
+        <source>Quarantine executable…</source>
+        <translation>実行ファイルを隔離保管…</translation>
+    </message>
+    <message>
+        <source>Isolate host…</source>
+        <translation>ホストを隔離…</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetDetailPane</name>
@@ -725,6 +741,30 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Confirm</source>
         <translation>確認</translation>
     </message>
+    <message>
+        <source>Isolate…</source>
+        <translation>隔離…</translation>
+    </message>
+    <message>
+        <source>Release…</source>
+        <translation>隔離解除…</translation>
+    </message>
+    <message>
+        <source>Collect…</source>
+        <translation>収集…</translation>
+    </message>
+    <message>
+        <source>Quarantine file…</source>
+        <translation>ファイルを隔離保管…</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>コマンド</translation>
+    </message>
+    <message>
+        <source>ISOLATED</source>
+        <translation>隔離中</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AssetsModel</name>
@@ -767,6 +807,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Key fingerprint</source>
         <translation>鍵フィンガープリント</translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · 隔離中</translation>
     </message>
 </context>
 <context>
@@ -884,6 +928,124 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Audit chain BROKEN at entry %1: %2</source>
         <translation>監査チェーンがエントリ %1 で破損しています: %2</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::CommandsModel</name>
+    <message>
+        <source>Isolate</source>
+        <translation>隔離</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>隔離解除</translation>
+    </message>
+    <message>
+        <source>Kill process</source>
+        <translation>プロセス強制終了</translation>
+    </message>
+    <message>
+        <source>Quarantine file</source>
+        <translation>ファイル隔離保管</translation>
+    </message>
+    <message>
+        <source>Restore file</source>
+        <translation>ファイル復元</translation>
+    </message>
+    <message>
+        <source>Collect</source>
+        <translation>収集</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Queued (agent offline)</source>
+        <translation>待機中 (エージェントはオフライン)</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>配信済み</translation>
+    </message>
+    <message>
+        <source>Running on the agent</source>
+        <translation>エージェントで実行中</translation>
+    </message>
+    <message>
+        <source>Applied, confirming</source>
+        <translation>適用済み・確認中</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>期限切れ</translation>
+    </message>
+    <message>
+        <source>policy (automatic)</source>
+        <translation>ポリシー (自動)</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>ステータス</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>実行者</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::CommandsPanel</name>
+    <message>
+        <source>Show collected data…</source>
+        <translation>収集したデータを表示…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Collected by command %1</source>
+        <translation>コマンド %1 で収集したデータ</translation>
+    </message>
+    <message>
+        <source>A file of %1 bytes, SHA-256 %2. Save it to examine it.</source>
+        <translation>%1 バイトのファイルです (SHA-256 %2)。内容を調べるには保存してください。</translation>
+    </message>
+    <message>
+        <source>Save collected data</source>
+        <translation>収集したデータを保存</translation>
     </message>
 </context>
 <context>
@@ -1069,6 +1231,18 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>Other</source>
         <comment>operating systems beyond the most common ones</comment>
         <translation>その他</translation>
+    </message>
+    <message>
+        <source>Isolated</source>
+        <translation>隔離中</translation>
+    </message>
+    <message>
+        <source>No host is isolated.</source>
+        <translation>隔離中のホストはありません。</translation>
+    </message>
+    <message>
+        <source>Isolated now: %1</source>
+        <translation>現在隔離中: %1</translation>
     </message>
 </context>
 <context>
@@ -1476,10 +1650,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>サーバーとの接続が切断されました。再接続中… 表示内容が最新でない可能性があります。</translation>
     </message>
     <message>
-        <source>Response actions (isolation, kill, quarantine) are not built yet.</source>
-        <translation>対応アクション (ネットワーク隔離、プロセスの強制終了、ファイルの隔離) はまだ実装されていません。</translation>
-    </message>
-    <message>
         <source>Vulnerability tracking is not built yet.</source>
         <translation>脆弱性管理機能はまだ実装されていません。</translation>
     </message>
@@ -1879,6 +2049,176 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>
             <numerusform>エージェント %n 台を %1 に移動しました。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ResponseDialog</name>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%2 で%1</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>ホスト:</translation>
+    </message>
+    <message>
+        <source>Absolute path of the file on the host</source>
+        <translation>ホスト上のファイルの絶対パス</translation>
+    </message>
+    <message>
+        <source>Process list</source>
+        <translation>プロセス一覧</translation>
+    </message>
+    <message>
+        <source>Network connections</source>
+        <translation>ネットワーク接続</translation>
+    </message>
+    <message>
+        <source>File hashes and metadata</source>
+        <translation>ファイルのハッシュとメタデータ</translation>
+    </message>
+    <message>
+        <source>The file itself (up to 8 MiB)</source>
+        <translation>ファイル本体 (最大 8 MiB)</translation>
+    </message>
+    <message>
+        <source>Collect:</source>
+        <translation>収集対象:</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>ファイル:</translation>
+    </message>
+    <message>
+        <source>Asking the server what this will do…</source>
+        <translation>実行内容をサーバーに確認しています…</translation>
+    </message>
+    <message>
+        <source>Why (required; recorded in the audit log)</source>
+        <translation>理由 (必須、監査ログに記録されます)</translation>
+    </message>
+    <message>
+        <source>%1 now</source>
+        <translation>%1を実行</translation>
+    </message>
+    <message>
+        <source>What will happen:</source>
+        <translation>実行される内容:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由:</translation>
+    </message>
+    <message>
+        <source>Allowed: loopback (this host to itself)</source>
+        <translation>許可: ループバック (このホスト自身への通信)</translation>
+    </message>
+    <message>
+        <source>Allowed: the agent&apos;s connection to the site server %1 tcp/%2</source>
+        <translation>許可: エージェントからサイトサーバー %1 tcp/%2 への接続</translation>
+    </message>
+    <message>
+        <source>Allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)</source>
+        <translation>許可: IPv6 近隣探索 (IPv6 で通信するために必要)</translation>
+    </message>
+    <message>
+        <source>Allowed: DNS queries (tcp and udp port 53)</source>
+        <translation>許可: DNS 問い合わせ (tcp/udp ポート 53)</translation>
+    </message>
+    <message>
+        <source>Allowed: DHCP and DHCPv6 address leases</source>
+        <translation>許可: DHCP と DHCPv6 によるアドレス取得</translation>
+    </message>
+    <message>
+        <source>Allowed: this host to %1 %2/%3</source>
+        <translation>許可: このホストから %1 %2/%3 への通信</translation>
+    </message>
+    <message>
+        <source>Allowed: %1 to this host&apos;s %2/%3</source>
+        <translation>許可: %1 からこのホストの %2/%3 への通信</translation>
+    </message>
+    <message>
+        <source>Blocked: everything else, IPv4 and IPv6, in, out and forwarded, including connections already open</source>
+        <translation>遮断: 上記以外のすべての通信 (IPv4 と IPv6、受信・送信・転送、確立済みの接続を含む)</translation>
+    </message>
+    <message>
+        <source>Safe apply: rolled back unless the agent reaches the server within %1 s</source>
+        <translation>安全適用: %1 秒以内にエージェントがサーバーに到達できなければ元に戻します</translation>
+    </message>
+    <message>
+        <source>Safe apply: off (stays in force even if the server is lost)</source>
+        <translation>安全適用: オフ (サーバーに到達できなくても隔離を維持)</translation>
+    </message>
+    <message>
+        <source>Checked every %1 s and restored (with an alert) if changed; kept across reboots</source>
+        <translation>%1 秒ごとに確認し、変更されていればアラートを発生させて復元します。再起動後も維持されます</translation>
+    </message>
+    <message>
+        <source>nftables rules:</source>
+        <translation>nftables ルール:</translation>
+    </message>
+    <message>
+        <source>Removes Yagura&apos;s isolation table (and nothing else): the host&apos;s own firewall stays as it is.</source>
+        <translation>Yagura の隔離テーブルのみを削除します。ホスト本来のファイアウォール設定はそのまま残ります。</translation>
+    </message>
+    <message>
+        <source>Kills process %1 (started at tick %2) and every process below it.</source>
+        <translation>プロセス %1 (開始ティック %2) と、その配下のすべてのプロセスを強制終了します。</translation>
+    </message>
+    <message>
+        <source>Kills process %1 (started at tick %2). A process that reuses the id is left alone.</source>
+        <translation>プロセス %1 (開始ティック %2) を強制終了します。同じ ID を再利用した別のプロセスは対象外です。</translation>
+    </message>
+    <message>
+        <source>Moves %1 into the host&apos;s encrypted quarantine; it can be restored with its owner and mode.</source>
+        <translation>%1 をホストの暗号化された隔離保管領域に移動します。所有者とパーミッションを保ったまま復元できます。</translation>
+    </message>
+    <message>
+        <source>Puts quarantined file %1 back where it was; nothing is overwritten.</source>
+        <translation>隔離保管したファイル %1 を元の場所に戻します。既存のファイルは上書きしません。</translation>
+    </message>
+    <message>
+        <source>Collects %1 and stores it on the server.</source>
+        <translation>%1 を収集してサーバーに保存します。</translation>
+    </message>
+</context>
+<context>
+    <name>yagura::console::ResponseView</name>
+    <message>
+        <source>Commands</source>
+        <translation>コマンド</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>ホスト</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Quarantined</source>
+        <translation>隔離保管日時</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>復元…</translation>
+    </message>
+    <message>
+        <source>Quarantine</source>
+        <translation>隔離保管</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 #include "AlertsView.h"
 
+#include "ResponseDialog.h"
+
 #include "ExceptionDialog.h"
 
 #include "StatusStyle.h"
@@ -233,6 +235,9 @@ AlertsView::AlertsView(ServerConnection* connection, QWidget* parent)
             [this] { triage(QStringLiteral("false_positive"), true); });
     connect(m_assignMe, &QPushButton::clicked, this, &AlertsView::assignToMe);
     connect(m_exception, &QPushButton::clicked, this, &AlertsView::createException);
+    connect(m_kill, &QPushButton::clicked, this, [this] { respond(proto::KILL); });
+    connect(m_quarantineImage, &QPushButton::clicked, this, [this] { respond(proto::QUARANTINE); });
+    connect(m_isolateHost, &QPushButton::clicked, this, [this] { respond(proto::ISOLATE); });
     auto* copy = new QShortcut(QKeySequence::Copy, m_table);
     copy->setContext(Qt::WidgetShortcut);
     connect(copy, &QShortcut::activated, this, &AlertsView::copySelection);
@@ -279,6 +284,14 @@ QWidget* AlertsView::buildDetail() {
     m_exception->setObjectName(QStringLiteral("exceptionButton"));
     m_exception->setToolTip(
         tr("Stop this rule from alerting again on this host, its group or everywhere."));
+    m_kill = new QPushButton(tr("Kill process…"), m_detail);
+    m_kill->setObjectName(QStringLiteral("killButton"));
+    m_kill->setToolTip(tr("Kill the process that fired the rule (not a later one that reuses "
+                          "its process id)."));
+    m_quarantineImage = new QPushButton(tr("Quarantine executable…"), m_detail);
+    m_quarantineImage->setObjectName(QStringLiteral("quarantineImageButton"));
+    m_isolateHost = new QPushButton(tr("Isolate host…"), m_detail);
+    m_isolateHost->setObjectName(QStringLiteral("isolateHostButton"));
     m_correlation = makeValue(m_detail);
     m_correlation->setObjectName(QStringLiteral("alertCorrelation"));
 
@@ -314,6 +327,10 @@ QWidget* AlertsView::buildDetail() {
     for (QPushButton* button :
          {m_ack, m_start, m_resolve, m_falsePositive, m_assignMe, m_exception})
         actions->addWidget(button);
+    auto* responses = new QHBoxLayout;
+    responses->addStretch(1);
+    for (QPushButton* button : {m_kill, m_quarantineImage, m_isolateHost})
+        responses->addWidget(button);
 
     const auto section = [this](const QString& title, QWidget* content) {
         auto* box = new QGroupBox(title, m_detail);
@@ -335,6 +352,7 @@ QWidget* AlertsView::buildDetail() {
     contentLayout->setContentsMargins(0, 0, 0, 0);
     contentLayout->addWidget(m_title);
     contentLayout->addLayout(facts);
+    contentLayout->addLayout(responses);
     contentLayout->addWidget(sections, 1);
 
     auto* layout = new QVBoxLayout(m_detail);
@@ -443,6 +461,24 @@ void AlertsView::fillDetail(const proto::GetAlertResponse& detail) {
             order << name;
         }
     }
+    // What a response from here acts on: this host, this process (id and start time), this
+    // executable.
+    m_responseTarget.Clear();
+    m_responseTarget.set_agent_id(alert.agent_id());
+    m_responseTarget.set_from_alert_id(alert.id());
+    m_responseHost = q(alert.hostname());
+    const bool respond = m_connection->canManageAgents();
+    const quint64 pid = fields.value(QStringLiteral("ProcessId")).toULongLong();
+    const quint64 ticks = fields.value(QStringLiteral("ProcessStartTicks")).toULongLong();
+    m_responseTarget.mutable_kill()->set_pid(static_cast<std::uint32_t>(pid));
+    m_responseTarget.mutable_kill()->set_start_ticks(ticks);
+    const QString executable = fields.value(QStringLiteral("Image"));
+    m_responseTarget.mutable_quarantine()->set_path(executable.toStdString());
+    m_kill->setVisible(respond);
+    m_kill->setEnabled(pid > 1 && ticks > 0);
+    m_quarantineImage->setVisible(respond);
+    m_quarantineImage->setEnabled(executable.startsWith(QLatin1Char('/')));
+    m_isolateHost->setVisible(respond);
     const std::pair<const char*, QString> known[] = {
         {"Image", tr("Image")},
         {"CommandLine", tr("Command line")},
@@ -572,6 +608,18 @@ void AlertsView::updateActions() {
         button->setVisible(visible);
     m_selection->setVisible(visible && selected > 0);
     m_selection->setText(tr("%n alert(s) selected", nullptr, selected));
+}
+
+void AlertsView::respond(proto::CommandAction action) {
+    proto::CreateCommandRequest request = m_responseTarget;
+    request.set_action(action);
+    if (action != proto::KILL)
+        request.clear_kill();
+    if (action != proto::QUARANTINE)
+        request.clear_quarantine();
+    auto* dialog = new ResponseDialog(m_connection, m_responseHost, request, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void AlertsView::createException() {

@@ -50,6 +50,8 @@ private:
     void triage(const QString& status, bool needsReason);
     void assignToMe();
     void sendUpdate(const proto::OperatorRequest& request);
+    // Kill, quarantine or isolate from the alert shown, after the response dialog.
+    void respond(proto::CommandAction action);
 
     ServerConnection* m_connection;
     AlertsModel* m_model;
@@ -79,6 +81,11 @@ private:
     QPushButton* m_falsePositive;
     QPushButton* m_assignMe;
     QPushButton* m_exception;
+    QPushButton* m_kill;
+    QPushButton* m_quarantineImage;
+    QPushButton* m_isolateHost;
+    proto::CreateCommandRequest m_responseTarget; // what the shown alert's event names
+    QString m_responseHost;
     QLabel* m_correlation;
     QTableWidget* m_event;
     QTreeWidget* m_storyline;

@@ -82,7 +82,9 @@ QVariant AssetsModel::data(const QModelIndex& index, int role) const {
             return agent.hostname().empty() ? tr("(unknown host)")
                                             : QString::fromStdString(agent.hostname());
         case StatusColumn:
-            return statusText(status);
+            // Isolation shows wherever the host is listed.
+            return agent.isolated() ? tr("%1 · isolated").arg(statusText(status))
+                                    : statusText(status);
         case OsColumn:
             return QString::fromStdString(agent.os());
         case AddressesColumn:

@@ -18,6 +18,8 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
+
+#include "ResponseDialog.h"
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
@@ -99,6 +101,14 @@ AssetDetailPane::AssetDetailPane(ServerConnection* connection, QWidget* parent)
     m_reject->setObjectName(QStringLiteral("rejectButton"));
     m_revoke = new QPushButton(tr("Revoke…"), this);
     m_revoke->setObjectName(QStringLiteral("revokeButton"));
+    m_isolate = new QPushButton(tr("Isolate…"), this);
+    m_isolate->setObjectName(QStringLiteral("isolateButton"));
+    m_release = new QPushButton(tr("Release…"), this);
+    m_release->setObjectName(QStringLiteral("releaseButton"));
+    m_collect = new QPushButton(tr("Collect…"), this);
+    m_collect->setObjectName(QStringLiteral("collectButton"));
+    m_quarantine = new QPushButton(tr("Quarantine file…"), this);
+    m_quarantine->setObjectName(QStringLiteral("quarantineButton"));
 
     m_tabs = new QTabWidget(this);
     m_overview = makeTable({tr("Property"), tr("Value")}, QStringLiteral("overviewTable"), this);
@@ -121,10 +131,16 @@ AssetDetailPane::AssetDetailPane(ServerConnection* connection, QWidget* parent)
     m_tabs->addTab(m_users, tr("Users"));
     m_tabs->addTab(m_packages, tr("Packages"));
     m_tabs->addTab(m_services, tr("Services"));
+    m_commands = new CommandsPanel(connection, this);
+    m_tabs->addTab(m_commands, tr("Commands"));
 
     auto* actions = new QHBoxLayout;
     actions->addWidget(m_copyFingerprint);
     actions->addStretch(1);
+    actions->addWidget(m_isolate);
+    actions->addWidget(m_release);
+    actions->addWidget(m_collect);
+    actions->addWidget(m_quarantine);
     actions->addWidget(m_accept);
     actions->addWidget(m_reject);
     actions->addWidget(m_revoke);
@@ -140,6 +156,10 @@ AssetDetailPane::AssetDetailPane(ServerConnection* connection, QWidget* parent)
     connect(m_accept, &QPushButton::clicked, this, [this] { act(proto::ACCEPT); });
     connect(m_reject, &QPushButton::clicked, this, [this] { act(proto::REJECT); });
     connect(m_revoke, &QPushButton::clicked, this, [this] { act(proto::REVOKE); });
+    connect(m_isolate, &QPushButton::clicked, this, [this] { respond(proto::ISOLATE); });
+    connect(m_release, &QPushButton::clicked, this, [this] { respond(proto::RELEASE); });
+    connect(m_collect, &QPushButton::clicked, this, [this] { respond(proto::COLLECT); });
+    connect(m_quarantine, &QPushButton::clicked, this, [this] { respond(proto::QUARANTINE); });
     connect(m_connection, &ServerConnection::agentChanged, this,
             [this](const proto::AgentSummary& agent) {
                 if (agent.id() == m_agentId) {
@@ -159,11 +179,28 @@ void AssetDetailPane::clear() {
     m_accept->setVisible(false);
     m_reject->setVisible(false);
     m_revoke->setVisible(false);
+    for (QPushButton* button : {m_isolate, m_release, m_collect, m_quarantine})
+        button->setVisible(false);
     m_tabs->setVisible(false);
+}
+
+void AssetDetailPane::respond(proto::CommandAction action) {
+    proto::CreateCommandRequest request;
+    request.set_agent_id(m_agentId);
+    request.set_action(action);
+    if (action == proto::COLLECT)
+        request.mutable_collect()->set_kind("processes");
+    auto* dialog = new ResponseDialog(m_connection, q(m_agent.hostname()), request, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // The history shows the new command at once, then its live status.
+    connect(dialog, &ResponseDialog::commandCreated, this,
+            [this] { m_tabs->setCurrentWidget(m_commands); });
+    dialog->open();
 }
 
 void AssetDetailPane::showAgent(quint64 agentId) {
     m_agentId = agentId;
+    m_commands->model()->setAgent(agentId);
     m_error->clear();
     proto::OperatorRequest request;
     request.mutable_get_asset()->set_agent_id(agentId);
@@ -181,15 +218,28 @@ void AssetDetailPane::showAgent(quint64 agentId) {
 
 void AssetDetailPane::updateActions(const proto::AgentSummary& agent) {
     const AgentStatus status = agentStatus(q(agent.state()), agent.online());
-    m_title->setText(QStringLiteral("<h2><span style=\"color:%1\">●</span> %2</h2>%3")
+    // Isolation is shown where the host is named, as a badge nobody can miss.
+    const QString badge =
+        agent.isolated()
+            ? QStringLiteral(" <span style=\"background:#c62828;color:white;padding:2px 6px\">"
+                             "%1</span>")
+                  .arg(tr("ISOLATED"))
+            : QString();
+    m_title->setText(QStringLiteral("<h2><span style=\"color:%1\">●</span> %2%4</h2>%3")
                          .arg(statusColor(status).name(), q(agent.hostname()).toHtmlEscaped(),
-                              statusText(status)));
+                              statusText(status), badge));
     m_fingerprint->setText(tr("Key fingerprint: %1").arg(q(agent.key_fingerprint())));
     m_copyFingerprint->setVisible(true);
     const bool manage = m_connection->canManageAgents();
     m_accept->setVisible(manage && (agent.state() == "pending" || agent.state() == "rejected"));
     m_reject->setVisible(manage && agent.state() == "pending");
     m_revoke->setVisible(manage && agent.state() == "accepted");
+    // Response actions: the server checks the role (and the policy for releases).
+    const bool respondable = manage && agent.state() == "accepted";
+    m_isolate->setVisible(respondable && !agent.isolated());
+    m_release->setVisible(respondable && agent.isolated());
+    m_collect->setVisible(respondable);
+    m_quarantine->setVisible(respondable);
 }
 
 void AssetDetailPane::fill(const proto::GetAssetResponse& asset) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AssetsModel.h"
+#include "ResponseView.h"
 
 #include <QWidget>
 
@@ -23,6 +24,8 @@ public:
     void showAgent(quint64 agentId);
     void clear();
     quint64 agentId() const { return m_agentId; }
+    CommandsPanel* commands() const { return m_commands; }
+    QPushButton* isolateButton() const { return m_isolate; }
 
 signals:
     void agentStateChanged(quint64 agentId);
@@ -32,6 +35,7 @@ private:
     void fill(const proto::GetAssetResponse& asset);
     void act(proto::AgentAction action);
     void updateActions(const proto::AgentSummary& agent);
+    void respond(proto::CommandAction action);
 
     ServerConnection* m_connection;
     quint64 m_agentId = 0;
@@ -43,7 +47,12 @@ private:
     QPushButton* m_accept;
     QPushButton* m_reject;
     QPushButton* m_revoke;
+    QPushButton* m_isolate;
+    QPushButton* m_release;
+    QPushButton* m_collect;
+    QPushButton* m_quarantine;
     QTabWidget* m_tabs;
+    CommandsPanel* m_commands;
     QTableWidget* m_overview;
     QTableWidget* m_interfaces;
     QTableWidget* m_ports;

@@ -138,12 +138,18 @@ DashboardView::DashboardView(ServerConnection* connection, QWidget* parent)
     tiles->addWidget(stateTile(AgentStatus::Pending, QStringLiteral("tilePending")), 1);
     tiles->addWidget(stateTile(AgentStatus::Revoked, QStringLiteral("tileRevoked")), 1);
     tiles->addWidget(stateTile(AgentStatus::Rejected, QStringLiteral("tileRejected")), 1);
+    {
+        const QColor isolatedColor(0xc6, 0x28, 0x28);
+        tiles->addWidget(
+            makeTile(tr("Isolated"), QStringLiteral("tileIsolated"), &isolatedColor, {}), 1);
+    }
     m_total = findChild<QLabel*>(QStringLiteral("tileTotal"));
     m_online = findChild<QLabel*>(QStringLiteral("tileOnline"));
     m_offline = findChild<QLabel*>(QStringLiteral("tileOffline"));
     m_pending = findChild<QLabel*>(QStringLiteral("tilePending"));
     m_revoked = findChild<QLabel*>(QStringLiteral("tileRevoked"));
     m_rejected = findChild<QLabel*>(QStringLiteral("tileRejected"));
+    m_isolated = findChild<QLabel*>(QStringLiteral("tileIsolated"));
 
     // --- charts -------------------------------------------------------------------------------
     buildStateChart();
@@ -486,6 +492,14 @@ void DashboardView::apply(const proto::GetDashboardResponse& dashboard) {
     m_pending->setText(locale.toString(dashboard.pending()));
     m_revoked->setText(locale.toString(dashboard.revoked()));
     m_rejected->setText(locale.toString(dashboard.rejected()));
+    m_isolated->setText(locale.toString(dashboard.isolated_hosts_size()));
+    QStringList isolatedHosts;
+    for (const auto& host : dashboard.isolated_hosts())
+        isolatedHosts << QString::fromStdString(host);
+    m_isolated->setToolTip(
+        isolatedHosts.isEmpty()
+            ? tr("No host is isolated.")
+            : tr("Isolated now: %1").arg(isolatedHosts.join(QStringLiteral(", "))));
     m_hasData = true;
 
     applyStates(dashboard);

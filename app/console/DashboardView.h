@@ -100,6 +100,7 @@ private:
     QLabel* m_pending = nullptr;
     QLabel* m_revoked = nullptr;
     QLabel* m_rejected = nullptr;
+    QLabel* m_isolated = nullptr;
 
     QLabel* m_error = nullptr;
     QLabel* m_updated = nullptr;

@@ -9,6 +9,7 @@
 #include "IdleLock.h"
 #include "PlaceholderView.h"
 #include "PoliciesView.h"
+#include "ResponseView.h"
 #include "SettingsView.h"
 
 #include <QAction>
@@ -120,8 +121,7 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             view = m_alerts = new AlertsView(connection, this);
             break;
         case Page::Response:
-            view = notBuilt(page, tr("Response actions (isolation, kill, quarantine) are not "
-                                     "built yet."));
+            view = m_response = new ResponseView(connection, this);
             break;
         case Page::Events:
             view = m_events = new EventsView(connection, this);
@@ -171,6 +171,8 @@ MainWindow::MainWindow(ServerConnection* connection, QWidget* parent)
             m_alerts->refresh();
         else if (page == Page::Events)
             m_events->refresh();
+        else if (page == Page::Response)
+            m_response->refresh();
         else if (page == Page::Policies)
             m_policies->refresh();
         else if (page == Page::Audit)

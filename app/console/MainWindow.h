@@ -13,6 +13,7 @@ class QStackedWidget;
 namespace yagura::console {
 
 class AlertsView;
+class ResponseView;
 class AssetsView;
 class AuditView;
 class ClipboardGuard;
@@ -49,6 +50,7 @@ public:
     static QString pageKey(Page page); // "dashboard", "assets", ...
     AssetsView* assetsView() const { return m_assets; }
     AlertsView* alertsView() const { return m_alerts; }
+    ResponseView* responseView() const { return m_response; }
     EventsView* eventsView() const { return m_events; }
     PoliciesView* policiesView() const { return m_policies; }
     DashboardView* dashboardView() const { return m_dashboard; }
@@ -81,6 +83,7 @@ private:
     DashboardView* m_dashboard = nullptr;
     AssetsView* m_assets = nullptr;
     AlertsView* m_alerts = nullptr;
+    ResponseView* m_response = nullptr;
     EventsView* m_events = nullptr;
     PoliciesView* m_policies = nullptr;
     AuditView* m_audit = nullptr;

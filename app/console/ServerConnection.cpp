@@ -123,6 +123,7 @@ signals:
     void connectionStateChanged(bool connected);
     void agentChanged(const yagura::proto::AgentSummary& agent);
     void policyChanged(const yagura::proto::PolicyRecord& policy);
+    void commandChanged(const yagura::proto::CommandRecord& command);
     void alertChanged(const yagura::proto::AlertSummary& alert);
     void sessionEnded(const QString& reason);
 
@@ -140,6 +141,8 @@ private:
                 emit alertChanged((*notification)->alert_changed());
             else if ((*notification)->has_policy_changed())
                 emit policyChanged((*notification)->policy_changed());
+            else if ((*notification)->has_command_changed())
+                emit commandChanged((*notification)->command_changed());
         }
     }
 
@@ -181,11 +184,13 @@ ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
     qRegisterMetaType<yagura::proto::AgentSummary>();
     qRegisterMetaType<yagura::proto::AlertSummary>();
     qRegisterMetaType<yagura::proto::PolicyRecord>();
+    qRegisterMetaType<yagura::proto::CommandRecord>();
     m_worker = new ConnectionWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::agentChanged);
     connect(m_worker, &ConnectionWorker::policyChanged, this, &ServerConnection::policyChanged);
+    connect(m_worker, &ConnectionWorker::commandChanged, this, &ServerConnection::commandChanged);
     connect(m_worker, &ConnectionWorker::alertChanged, this, &ServerConnection::alertChanged);
     connect(m_worker, &ConnectionWorker::connectionStateChanged, this, [this](bool connected) {
         m_connected = connected;

@@ -70,6 +70,8 @@ signals:
     void alertChanged(const yagura::proto::AlertSummary& alert);
     // Someone (or a rule change) saved a new policy version.
     void policyChanged(const yagura::proto::PolicyRecord& policy);
+    // A response command was created or moved on (or the agent's policy acted by itself).
+    void commandChanged(const yagura::proto::CommandRecord& command);
     void sessionEnded(const QString& reason);
     void loggedIn(const QString& user, const QString& role);
 
@@ -87,3 +89,4 @@ private:
 Q_DECLARE_METATYPE(yagura::proto::AgentSummary)
 Q_DECLARE_METATYPE(yagura::proto::AlertSummary)
 Q_DECLARE_METATYPE(yagura::proto::PolicyRecord)
+Q_DECLARE_METATYPE(yagura::proto::CommandRecord)

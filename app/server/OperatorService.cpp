@@ -665,6 +665,9 @@ void OperatorService::dashboard(proto::OperatorResponse& response) {
         entry->set_count(count);
     }
     body->set_generated_at_unix(static_cast<std::uint64_t>(m_clock.nowUnixSeconds()));
+    if (auto isolated = m_store.isolatedHostnames(); isolated.ok())
+        for (auto& name : *isolated)
+            body->add_isolated_hosts(std::move(name));
     dashboardDetection(*body);
 }
 

@@ -172,11 +172,13 @@ public:
     // Queued or delivered commands past their expiry become expired; returns them.
     Result<std::vector<proto::CommandRecord>> expireCommands();
     Result<std::optional<proto::GetCommandOutputResponse>> commandOutput(std::int64_t commandId);
+    // Accepted agents that report their isolation in force.
+    Result<std::vector<std::string>> isolatedHostnames();
     // An agent's automatic response (a `response` event) as a finished command by the policy.
     Result<std::optional<proto::CommandRecord>>
     recordAutomaticResponse(std::int64_t agentId, const proto::TelemetryEvent& event);
     Result<std::vector<proto::QuarantineRecord>> quarantineItems(std::int64_t agentId,
-                                                                bool includeRestored);
+                                                                 bool includeRestored);
 
     // Groups and policies (SiteStorePolicy.cpp)
     Status ensureGroup(const std::string& name);

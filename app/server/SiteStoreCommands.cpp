@@ -323,6 +323,20 @@ SiteStore::recordAutomaticResponse(std::int64_t agentId, const proto::TelemetryE
     return commandById(m_db.lastInsertRowId());
 }
 
+Result<std::vector<std::string>> SiteStore::isolatedHostnames() {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT hostname FROM agents WHERE isolated = 1 AND "
+                                         "state = 'accepted' ORDER BY hostname"));
+    std::vector<std::string> names;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool row, query.step());
+        if (!row)
+            break;
+        names.push_back(query.text(0));
+    }
+    return names;
+}
+
 Result<std::vector<proto::CommandRecord>> SiteStore::expireCommands() {
     const std::int64_t now = m_clock.nowUnixSeconds();
     YAGURA_ASSIGN_OR_RETURN(auto query,

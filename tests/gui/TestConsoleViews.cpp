@@ -39,7 +39,7 @@ private slots:
         ServerConnection connection;
         QVERIFY(logIn(connection, site));
         MainWindow window(&connection);
-        for (const auto page : {MainWindow::Page::Response, MainWindow::Page::Vulnerabilities,
+        for (const auto page : {MainWindow::Page::Vulnerabilities,
                                 MainWindow::Page::Compliance, MainWindow::Page::Exports}) {
             auto* view = window.findChild<QWidget*>(MainWindow::pageKey(page) + "View");
             QVERIFY(view);
