@@ -7,6 +7,7 @@
 // "last seen" updates done directly on SQLCipher with the server's durability settings.
 
 #include "BenchServer.h"
+#include "SimulatedFleet.h"
 
 #include "agent/AgentSession.h"
 #include "agent/Enrolment.h"
@@ -209,59 +210,19 @@ int main(int argc, char** argv) {
 
     // Enrol every simulated agent over the real enrolment endpoint.
     net::Context context(1, agents * 2 + 64);
-    std::vector<crypto::CurveKeyPair> keys;
-    keys.reserve(static_cast<std::size_t>(agents));
-    const auto decoded = *crypto::decodeEnrolmentToken(token, SystemClock::instance());
-    const auto serverKey = *crypto::CurvePublicKey::parse(decoded.server_public_key());
+    bench::SimulatedFleet fleet;
     const auto enrolStart = steady_clock::now();
-    for (int i = 0; i < agents; ++i) {
-        keys.push_back(*crypto::CurveKeyPair::generate());
-        proto::Enrol enrol;
-        enrol.set_token_id(decoded.token_id());
-        enrol.set_token_secret(decoded.secret());
-        enrol.set_hostname("sim-" + std::to_string(i));
-        auto result =
-            agent::requestEnrolment(context, keys.back(), serverKey, endpoints->enrol, enrol, 10s);
-        if (!result.ok() || !result->ok()) {
-            std::fprintf(stderr, "enrolment %d failed: %s\n", i,
-                         result.ok() ? result->error().c_str() : result.error().message.c_str());
-            return 1;
-        }
-    }
+    if (!fleet.enrol(context, token, endpoints->enrol, agents))
+        return 1;
     const double enrolSeconds = duration<double>(steady_clock::now() - enrolStart).count();
 
     // Start every session; all driven from this thread.
-    std::vector<std::unique_ptr<agent::AgentSession>> sessions;
-    for (int i = 0; i < agents; ++i) {
-        agent::SessionConfig config;
-        config.endpoints = endpoints->agent;
-        config.serverKey = serverKey;
-        config.keys = &keys[static_cast<std::size_t>(i)];
-        config.agentVersion = "bench";
-        config.replyTimeout = 30s;
-        config.inventoryInterval = hours{24};
-        sessions.push_back(std::make_unique<agent::AgentSession>(
-            context, config, SystemClock::instance(), [i] { return simulatedInventory(i); },
-            proto::InventorySnapshot{}, [](const proto::InventorySnapshot&) { return success(); }));
-    }
+    fleet.start(context, endpoints->agent, simulatedInventory);
     auto driveFor = [&](auto until) {
-        while (!until()) {
-            std::vector<net::Socket*> sockets;
-            for (auto& session : sessions) {
-                (void)session->stepNonBlocking();
-                if (auto* socket = session->socket())
-                    sockets.push_back(socket);
-            }
-            (void)net::pollReadable(sockets, 5ms);
-        }
+        fleet.driveUntil(until);
     };
     const auto onlineStart = steady_clock::now();
-    driveFor([&] {
-        for (auto& session : sessions)
-            if (session->acknowledgedGeneration() == 0)
-                return false;
-        return true;
-    });
+    driveFor([&] { return fleet.allReady(); });
     const double onlineSeconds = duration<double>(steady_clock::now() - onlineStart).count();
     const auto afterOnline = usageOf(serverPid);
 
@@ -274,7 +235,7 @@ int main(int argc, char** argv) {
     const double elapsed = duration<double>(steady_clock::now() - measureStart).count();
     const auto heartbeats = static_cast<double>(committedCheckins(layout) - checkinsBefore);
     int ready = 0;
-    for (auto& session : sessions)
+    for (auto& session : fleet.sessions)
         ready += session->state() == agent::AgentSession::State::Ready ? 1 : 0;
 
     server->stop();
