@@ -10,7 +10,7 @@ PACKAGES=(
     libzmq3-dev cppzmq-dev protobuf-compiler libprotobuf-dev
     libsqlcipher-dev sqlcipher libssl-dev openssl
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
-    libarchive-dev libsystemd-dev clang libbpf-dev bpftool libnftables-dev nftables
+    libarchive-dev libsystemd-dev clang libbpf-dev bpftool libnftables-dev nftables iptables
     fonts-noto-cjk xvfb xauth
     iproute2 procps systemd systemd-journal-remote dpkg-dev fakeroot file clang-format
 )
