@@ -139,6 +139,10 @@
         <source>Assignee</source>
         <translation>Assignee</translation>
     </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · isolated</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AlertsView</name>
@@ -471,6 +475,10 @@ This process fired the rule.</translation>
     <message>
         <source>Isolate host…</source>
         <translation>Isolate host…</translation>
+    </message>
+    <message>
+        <source>%1 (agent %2) · ISOLATED</source>
+        <translation>%1 (agent %2) · ISOLATED</translation>
     </message>
 </context>
 <context>
@@ -1125,6 +1133,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>No open alerts.</source>
         <translation>No open alerts.</translation>
     </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · isolated</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::DashboardView</name>
@@ -1371,6 +1383,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>; more with &quot;More&quot;</source>
         <translation>; more with &quot;More&quot;</translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · isolated</translation>
     </message>
 </context>
 <context>
@@ -2058,6 +2074,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
             <numerusform>%n agent moved to %1.</numerusform>
             <numerusform>%n agents moved to %1.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · isolated</translation>
     </message>
 </context>
 <context>

@@ -139,6 +139,10 @@
         <source>Assignee</source>
         <translation>担当者</translation>
     </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · 隔離中</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::AlertsView</name>
@@ -467,6 +471,10 @@ This process fired the rule.</source>
     <message>
         <source>Isolate host…</source>
         <translation>ホストを隔離…</translation>
+    </message>
+    <message>
+        <source>%1 (agent %2) · ISOLATED</source>
+        <translation>%1 (エージェント %2) · 隔離中</translation>
     </message>
 </context>
 <context>
@@ -1121,6 +1129,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <source>No open alerts.</source>
         <translation>未解決のアラートはありません。</translation>
     </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · 隔離中</translation>
+    </message>
 </context>
 <context>
     <name>yagura::console::DashboardView</name>
@@ -1364,6 +1376,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>; more with &quot;More&quot;</source>
         <translation>。[さらに表示] で続きを表示できます</translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · 隔離中</translation>
     </message>
 </context>
 <context>
@@ -2049,6 +2065,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>
             <numerusform>エージェント %n 台を %1 に移動しました。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>%1 · isolated</source>
+        <translation>%1 · 隔離中</translation>
     </message>
 </context>
 <context>

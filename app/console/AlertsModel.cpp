@@ -21,6 +21,12 @@ QDateTime fromMillis(std::uint64_t unixMs) {
 AlertsModel::AlertsModel(ServerConnection* connection, QObject* parent)
     : QAbstractTableModel(parent), m_connection(connection) {
     connect(m_connection, &ServerConnection::alertChanged, this, &AlertsModel::updateAlert);
+    // The host column carries the isolation badge.
+    connect(m_connection, &ServerConnection::isolationChanged, this, [this](quint64 agentId) {
+        for (int row = 0; row < static_cast<int>(m_alerts.size()); ++row)
+            if (m_alerts[static_cast<std::size_t>(row)].agent_id() == agentId)
+                emit dataChanged(index(row, HostColumn), index(row, HostColumn));
+    });
     // Changes pushed while the server was unreachable are lost: start over once it is back.
     connect(m_connection, &ServerConnection::connectionStateChanged, this, [this](bool connected) {
         if (connected && m_loadedOnce)
@@ -119,8 +125,12 @@ QVariant AlertsModel::data(const QModelIndex& index, int role) const {
             return statusText(q(alert.status()));
         case RuleColumn:
             return alert.rule_title().empty() ? q(alert.rule_id()) : q(alert.rule_title());
-        case HostColumn:
-            return alert.hostname().empty() ? tr("(unknown host)") : q(alert.hostname());
+        case HostColumn: {
+            const QString host =
+                alert.hostname().empty() ? tr("(unknown host)") : q(alert.hostname());
+            return m_connection->isIsolated(alert.agent_id()) ? tr("%1 · isolated").arg(host)
+                                                              : host;
+        }
         case ImageColumn:
             return q(alert.image());
         case CountColumn:

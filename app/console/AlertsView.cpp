@@ -432,7 +432,10 @@ void AlertsView::fillSummary(const proto::AlertSummary& alert) {
         tags << q(tag);
     m_tags->setText(tags.isEmpty() ? tr("none") : tags.join(QStringLiteral(", ")));
     const QString host = alert.hostname().empty() ? tr("(unknown host)") : q(alert.hostname());
-    m_host->setText(tr("%1 (agent %2)").arg(host, QString::number(alert.agent_id())));
+    m_host->setText(
+        m_connection->isIsolated(alert.agent_id())
+            ? tr("%1 (agent %2) · ISOLATED").arg(host, QString::number(alert.agent_id()))
+            : tr("%1 (agent %2)").arg(host, QString::number(alert.agent_id())));
     m_counts->setText(tr("Fired %n time(s)", nullptr, static_cast<int>(alert.count())));
     m_times->setText(
         tr("First %1, last %2")

@@ -178,7 +178,11 @@ void DashboardDetection::apply(const proto::GetDashboardResponse& dashboard) {
     for (const auto& agent : dashboard.backlog()) {
         const int row = m_backlog->rowCount();
         m_backlog->insertRow(row);
-        m_backlog->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(agent.hostname())));
+        m_backlog->setItem(
+            row, 0,
+            new QTableWidgetItem(
+                agent.isolated() ? tr("%1 · isolated").arg(QString::fromStdString(agent.hostname()))
+                                 : QString::fromStdString(agent.hostname())));
         const QString cells[] = {locale.toString(static_cast<qulonglong>(agent.spool_events())),
                                  mebibytes(agent.spool_bytes()),
                                  locale.toString(static_cast<qulonglong>(agent.lost_events()))};

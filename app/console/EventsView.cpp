@@ -129,7 +129,9 @@ void EventsView::refresh() {
         const QVariant keep = m_host->currentData();
         m_host->clear();
         for (const auto& agent : result.response->list_agents().agents())
-            m_host->addItem(QString::fromStdString(agent.hostname()),
+            m_host->addItem(agent.isolated()
+                                ? tr("%1 · isolated").arg(QString::fromStdString(agent.hostname()))
+                                : QString::fromStdString(agent.hostname()),
                             static_cast<qulonglong>(agent.id()));
         const int index = m_host->findData(keep);
         if (index >= 0)

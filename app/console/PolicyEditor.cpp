@@ -451,8 +451,12 @@ void PolicyEditor::loadAgents(const QString& group) {
                 continue; // the search also matches host names containing the group's name
             const int row = m_agents->rowCount();
             m_agents->insertRow(row);
-            m_agents->setItem(row, 0,
-                              new QTableWidgetItem(QString::fromStdString(agent.hostname())));
+            m_agents->setItem(
+                row, 0,
+                new QTableWidgetItem(
+                    agent.isolated()
+                        ? tr("%1 · isolated").arg(QString::fromStdString(agent.hostname()))
+                        : QString::fromStdString(agent.hostname())));
             m_agents->setItem(row, 1,
                               new QTableWidgetItem(agent.policy_version()
                                                        ? locale.toString(static_cast<qulonglong>(

@@ -189,6 +189,7 @@ ServerConnection::ServerConnection(QObject* parent) : QObject(parent) {
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::agentChanged);
+    connect(m_worker, &ConnectionWorker::agentChanged, this, &ServerConnection::noteIsolation);
     connect(m_worker, &ConnectionWorker::policyChanged, this, &ServerConnection::policyChanged);
     connect(m_worker, &ConnectionWorker::commandChanged, this, &ServerConnection::commandChanged);
     connect(m_worker, &ConnectionWorker::alertChanged, this, &ServerConnection::alertChanged);
@@ -227,11 +228,33 @@ void ServerConnection::login(const ServerTarget& target, const QString& user,
                     m_role = QString::fromStdString(result.response->login().role());
                     m_connected = true;
                     emit loggedIn(m_user, m_role);
+                    loadIsolation();
                 }
                 if (guard)
                     callback(result);
             },
             Qt::QueuedConnection);
+    });
+}
+
+void ServerConnection::noteIsolation(const proto::AgentSummary& agent) {
+    const bool was = m_isolated.contains(agent.id());
+    if (agent.isolated() == was)
+        return;
+    if (agent.isolated())
+        m_isolated.insert(agent.id());
+    else
+        m_isolated.remove(agent.id());
+    emit isolationChanged(agent.id(), agent.isolated());
+}
+
+void ServerConnection::loadIsolation() {
+    proto::OperatorRequest request;
+    request.mutable_list_agents()->set_limit(1000);
+    call(request, this, [this](const CallResult& result) {
+        if (result.ok())
+            for (const auto& agent : result.response->list_agents().agents())
+                noteIsolation(agent);
     });
 }
 

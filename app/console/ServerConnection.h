@@ -5,6 +5,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QThread>
 
@@ -60,6 +61,9 @@ public:
         return m_role == QLatin1String("admin") || m_role == QLatin1String("analyst");
     }
     bool canTriageAlerts() const { return canManageAgents(); }
+    // Whether the agent reports its isolation in force, as far as this console has heard (the
+    // agent list at login, then every agent push): for the badge wherever a host is named.
+    bool isIsolated(quint64 agentId) const { return m_isolated.contains(agentId); }
     bool canViewAudit() const {
         return m_role == QLatin1String("admin") || m_role == QLatin1String("auditor");
     }
@@ -74,6 +78,7 @@ signals:
     void commandChanged(const yagura::proto::CommandRecord& command);
     void sessionEnded(const QString& reason);
     void loggedIn(const QString& user, const QString& role);
+    void isolationChanged(quint64 agentId, bool isolated);
 
 private:
     QThread m_thread;
@@ -82,6 +87,10 @@ private:
     QString m_user;
     QString m_role;
     bool m_connected = true;
+    QSet<quint64> m_isolated;
+
+    void noteIsolation(const proto::AgentSummary& agent);
+    void loadIsolation();
 };
 
 } // namespace yagura::console

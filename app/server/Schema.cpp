@@ -296,7 +296,8 @@ CREATE TABLE commands (
     from_alert_id INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX commands_agent ON commands (agent_id, id);
-CREATE INDEX commands_open ON commands (state, expires_at) WHERE state IN ('queued', 'delivered');
+-- What is still to be delivered, per agent: looked up after every heartbeat.
+CREATE INDEX commands_open ON commands (agent_id) WHERE state IN ('queued', 'delivered');
 
 -- What a collect command brought back.
 CREATE TABLE command_outputs (

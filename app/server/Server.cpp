@@ -315,12 +315,14 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         auto heartbeat = protocol::parsePayload<proto::Heartbeat>(*envelope);
         if (!heartbeat.ok())
             return fail(heartbeat.error());
-        // One indexed lookup, before the contact overwrites the reported version: operators
-        // hear of an agent when it comes online or runs another policy, not at every heartbeat.
-        auto versions = m_store.policyVersions(agentId);
-        if (!versions.ok())
-            return fail(versions.error());
-        const auto [reported, desired] = *versions;
+        // One indexed lookup, before the contact overwrites the reported state: operators hear
+        // of an agent when it comes online, runs another policy or is isolated or released, not
+        // at every heartbeat.
+        auto before = m_store.contactState(agentId);
+        if (!before.ok())
+            return fail(before.error());
+        const std::int64_t reported = before->reportedPolicy;
+        const std::int64_t desired = before->desiredPolicy;
         if (auto status = m_store.recordContact(
                 agentId, heartbeat->agent_version(),
                 static_cast<std::int64_t>(heartbeat->uptime_seconds()),
@@ -333,7 +335,8 @@ std::string Server::handleAgentMessage(const net::ReceivedMessage& message, bool
         m_pendingDeliveries.push_back(
             {agentId, message.userId, m_clock.nowUnixSeconds() - kCommandResendSeconds});
         if (!m_announcedOnline[agentId] ||
-            static_cast<std::int64_t>(heartbeat->policy_version()) != reported)
+            static_cast<std::int64_t>(heartbeat->policy_version()) != reported ||
+            heartbeat->isolated() != before->isolated)
             changedAgents.push_back(agentId);
         return ackMessage(seq, proto::ACK_OK, {}, static_cast<std::uint64_t>(desired));
     }

@@ -190,9 +190,15 @@ public:
     Result<std::optional<proto::PolicyRecord>> policy(const std::string& group,
                                                       std::int64_t version = 0);
     Result<std::optional<proto::PolicyRecord>> policyByVersion(std::int64_t version);
-    // (the version the agent last reported running, the current version of its group's policy;
-    // 0: none) in one indexed lookup, for every heartbeat.
-    Result<std::pair<std::int64_t, std::int64_t>> policyVersions(std::int64_t agentId);
+    // What a heartbeat is compared with, in one indexed lookup: the version the agent last
+    // reported running, the current version of its group's policy (0: none), and whether it
+    // last reported its isolation in force.
+    struct ContactState {
+        std::int64_t reportedPolicy = 0;
+        std::int64_t desiredPolicy = 0;
+        bool isolated = false;
+    };
+    Result<ContactState> contactState(std::int64_t agentId);
     Result<std::vector<proto::PolicyRecord>> policyHistory(const std::string& group);
     Result<std::int64_t> insertPolicy(const std::string& group, const proto::PolicySpec& spec,
                                       const std::string& createdBy, const std::string& comment);

@@ -146,9 +146,9 @@ SiteStore::commandsToDeliver(std::int64_t agentId, std::int64_t resendDeliveredB
         auto query,
         m_db.prepare(std::string("SELECT ") + kCommandColumns +
                      " FROM commands LEFT JOIN agents ON agents.id = commands.agent_id WHERE "
-                     "agent_id = ?1 AND expires_at > ?2 AND (commands.state = 'queued' OR "
-                     "(commands.state = 'delivered' AND delivered_at <= ?3)) ORDER BY "
-                     "commands.id"));
+                     "agent_id = ?1 AND commands.state IN ('queued', 'delivered') AND "
+                     "expires_at > ?2 AND (commands.state = 'queued' OR delivered_at <= ?3) "
+                     "ORDER BY commands.id"));
     query.bind(1, agentId).bind(2, m_clock.nowUnixSeconds()).bind(3, resendDeliveredBefore);
     return readCommands(query);
 }

@@ -180,16 +180,17 @@ Result<std::optional<proto::PolicyRecord>> SiteStore::policyByVersion(std::int64
     return std::optional<proto::PolicyRecord>{readPolicy(query)};
 }
 
-Result<std::pair<std::int64_t, std::int64_t>> SiteStore::policyVersions(std::int64_t agentId) {
+Result<SiteStore::ContactState> SiteStore::contactState(std::int64_t agentId) {
     YAGURA_ASSIGN_OR_RETURN(
         auto query,
         m_db.prepare("SELECT a.policy_version, coalesce((SELECT max(p.version) FROM policies p "
-                     "WHERE p.group_name = a.group_name), 0) FROM agents a WHERE a.id = ?"));
+                     "WHERE p.group_name = a.group_name), 0), a.isolated FROM agents a WHERE "
+                     "a.id = ?"));
     query.bind(1, agentId);
     YAGURA_ASSIGN_OR_RETURN(const bool hasRow, query.step());
     if (!hasRow)
         return makeError(ErrorCode::NotFound, "no agent " + std::to_string(agentId));
-    return std::make_pair(query.int64(0), query.int64(1));
+    return ContactState{query.int64(0), query.int64(1), query.int64(2) != 0};
 }
 
 Result<std::vector<proto::PolicyRecord>> SiteStore::policyHistory(const std::string& group) {

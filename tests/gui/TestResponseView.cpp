@@ -3,6 +3,7 @@
 // in the asset's history and on the Response page, live; kill from an alert; the commands model
 // under QAbstractItemModelTester.
 
+#include "AlertsModel.h"
 #include "AlertsView.h"
 #include "AssetsView.h"
 #include "CommandsModel.h"
@@ -115,6 +116,62 @@ private slots:
             10000);
         QTRY_COMPARE_WITH_TIMEOUT(history->index(0, CommandsModel::StateColumn).data().toString(),
                                   CommandsModel::stateText(QStringLiteral("delivered")), 5000);
+        (void)agentId;
+    }
+
+    void theIsolatedBadgeFollowsTheAgent() {
+        TestSite site;
+        net::Context context;
+        auto [agentId, keys] = site.enrolKeys(context, "plc-gateway");
+        // An alert on the host, for the Alerts view.
+        proto::EventBatch batch;
+        auto* alert = batch.add_events();
+        alert->set_seq(1);
+        alert->set_time_unix_ms(static_cast<std::uint64_t>(site.clock().nowUnixMillis()));
+        alert->set_category("alert");
+        alert->set_rank(proto::RANK_ALERT);
+        for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+                 {"RuleId", "11111111-2222-3333-4444-555555555555"},
+                 {"RuleTitle", "Test"},
+                 {"RuleLevel", "high"},
+                 {"Image", "/usr/bin/nc"}}) {
+            auto* field = alert->add_fields();
+            field->set_name(name);
+            field->set_value(value);
+        }
+        RawPeer peer(context, site.serverKey(), site.endpoints().agent.front(), {}, keys);
+        (void)peer.request(protocol::pack(proto::EVENT_BATCH, 1, batch));
+
+        ServerConnection connection;
+        QVERIFY(logIn(connection, site));
+        AlertsView alerts(&connection);
+        alerts.show();
+        alerts.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(alerts.model()->rowCount(), 1, 5000);
+        const auto hostCell = [&] {
+            return alerts.model()->index(0, AlertsModel::HostColumn).data().toString();
+        };
+        QCOMPARE(hostCell(), QStringLiteral("plc-gateway"));
+        AssetsView assets(&connection);
+        assets.show();
+        assets.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(assets.model()->rowCount(), 1, 5000);
+
+        // The agent reports its isolation in force (its heartbeat): the badge appears live.
+        proto::Heartbeat heartbeat;
+        heartbeat.set_isolated(true);
+        (void)peer.request(protocol::pack(proto::HEARTBEAT, 2, heartbeat));
+        QTRY_COMPARE_WITH_TIMEOUT(hostCell(), QStringLiteral("plc-gateway · isolated"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(assets.model()
+                                     ->index(0, AssetsModel::StatusColumn)
+                                     .data()
+                                     .toString()
+                                     .endsWith(QStringLiteral("· isolated")),
+                                 5000);
+        // Released: gone again.
+        heartbeat.set_isolated(false);
+        (void)peer.request(protocol::pack(proto::HEARTBEAT, 3, heartbeat));
+        QTRY_COMPARE_WITH_TIMEOUT(hostCell(), QStringLiteral("plc-gateway"), 5000);
         (void)agentId;
     }
 
