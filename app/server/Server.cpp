@@ -116,6 +116,8 @@ Status Server::loadRegistry() {
     YAGURA_ASSIGN_OR_RETURN(const auto agents, m_store.allAgents());
     for (const auto& agent : agents)
         m_registry.set(agent.publicKey, {agent.id, agent.state});
+    YAGURA_ASSIGN_OR_RETURN(const auto open, m_store.agentsWithOpenCommands());
+    m_agentsWithOpenCommands.insert(open.begin(), open.end());
     return success();
 }
 
@@ -242,6 +244,9 @@ Status Server::handleAgentBatch() {
         m_changedAlerts.clear();
         m_changedCommands.clear();
         m_pendingDeliveries.clear();
+        // What the rolled-back batch settled is open again.
+        if (auto open = m_store.agentsWithOpenCommands(); open.ok())
+            m_agentsWithOpenCommands = {open->begin(), open->end()};
         // Nothing is acknowledged; agents resend after their timeout.
         spdlog::error("cannot commit agent messages: {}", committed.error().message);
         return success();

@@ -12,7 +12,13 @@ void Server::commandChanged(const proto::CommandRecord& command) {
     m_operators->broadcastCommand(command, *m_operatorSocket);
 }
 
+void Server::settleOpenCommands(std::int64_t agentId) {
+    if (auto open = m_store.hasOpenCommands(agentId); open.ok() && !*open)
+        m_agentsWithOpenCommands.erase(agentId);
+}
+
 void Server::commandCreated(const proto::CommandRecord& command) {
+    m_agentsWithOpenCommands.insert(static_cast<std::int64_t>(command.agent_id()));
     commandChanged(command);
     if (auto agent = m_store.agentById(static_cast<std::int64_t>(command.agent_id()));
         agent.ok() && agent->has_value())
@@ -21,6 +27,8 @@ void Server::commandCreated(const proto::CommandRecord& command) {
 
 void Server::deliverCommands(std::int64_t agentId, const std::string& agentKey,
                              std::int64_t resendDeliveredBefore) {
+    if (!m_agentsWithOpenCommands.count(agentId))
+        return; // nothing to send
     const auto route = m_agentRoutes.find(agentKey);
     if (route == m_agentRoutes.end())
         return; // offline: delivered at its next Hello
@@ -88,6 +96,8 @@ std::string Server::handleCommandResult(std::int64_t agentId, const proto::Envel
             !status.ok())
             return reject(status.error());
         m_changedCommands.push_back(record);
+        if (record.state() != "delivered")
+            settleOpenCommands(agentId);
     }
     proto::Ack ack;
     ack.set_seq(seq);
@@ -113,8 +123,10 @@ void Server::expireCommands() {
             return; // rolled back with the transaction
     if (!transaction->commit().ok())
         return;
-    for (const auto& record : *expired)
+    for (const auto& record : *expired) {
+        settleOpenCommands(static_cast<std::int64_t>(record.agent_id()));
         commandChanged(record);
+    }
 }
 
 } // namespace yagura::server

@@ -165,6 +165,9 @@ public:
     Result<std::vector<proto::CommandRecord>> commandsToDeliver(std::int64_t agentId,
                                                                 std::int64_t resendDeliveredBefore);
     Status markCommandDelivered(std::int64_t id);
+    // Agents with a command still queued or delivered (not confirmed), and one agent's answer.
+    Result<std::vector<std::int64_t>> agentsWithOpenCommands();
+    Result<bool> hasOpenCommands(std::int64_t agentId);
     // Applies an agent's report; the updated record, or nullopt when it changed nothing (a
     // repeated or late report). NotFound when the command is not this agent's.
     Result<std::optional<proto::CommandRecord>>

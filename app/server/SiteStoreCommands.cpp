@@ -153,6 +153,27 @@ SiteStore::commandsToDeliver(std::int64_t agentId, std::int64_t resendDeliveredB
     return readCommands(query);
 }
 
+Result<std::vector<std::int64_t>> SiteStore::agentsWithOpenCommands() {
+    YAGURA_ASSIGN_OR_RETURN(auto query, m_db.prepare("SELECT DISTINCT agent_id FROM commands "
+                                                     "WHERE state IN ('queued', 'delivered')"));
+    std::vector<std::int64_t> agents;
+    for (;;) {
+        YAGURA_ASSIGN_OR_RETURN(const bool row, query.step());
+        if (!row)
+            break;
+        agents.push_back(query.int64(0));
+    }
+    return agents;
+}
+
+Result<bool> SiteStore::hasOpenCommands(std::int64_t agentId) {
+    YAGURA_ASSIGN_OR_RETURN(auto query,
+                            m_db.prepare("SELECT 1 FROM commands WHERE agent_id = ? AND state IN "
+                                         "('queued', 'delivered') LIMIT 1"));
+    query.bind(1, agentId);
+    return query.step();
+}
+
 Status SiteStore::markCommandDelivered(std::int64_t id) {
     YAGURA_ASSIGN_OR_RETURN(
         auto update, m_db.prepare("UPDATE commands SET state = 'delivered', delivered_at = ? "
