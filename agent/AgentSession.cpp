@@ -350,7 +350,10 @@ Status AgentSession::sendEvents(bool& sent) {
 }
 
 Status AgentSession::sendInventory(bool forceSnapshot) {
-    const proto::Inventory inventory = m_inventorySource();
+    proto::Inventory inventory = m_inventorySource();
+    // Package descriptions, user names, service names: whatever bytes the host has. (The items
+    // carry each part serialized as bytes, so this is done before they are made.)
+    protocol::makeStringsUtf8(inventory);
     const auto items = protocol::toItems(inventory);
     proto::InventorySnapshot next;
     next.set_generation(m_acknowledged.generation() + 1);

@@ -3,6 +3,7 @@
 #include "common/Files.h"
 #include "common/Log.h"
 #include "common/Text.h"
+#include "proto/Envelope.h"
 #include "response/Collect.h"
 #include "response/ProcessKiller.h"
 

@@ -3,6 +3,7 @@
 #include "common/Files.h"
 #include "common/Text.h"
 #include "crypto/Random.h"
+#include "proto/Envelope.h"
 
 #include <openssl/evp.h>
 
@@ -147,6 +148,10 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
     if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos)
         return makeError(ErrorCode::InvalidArgument,
                          "quarantine: '" + path + "' is not an absolute path");
+    if (std::string copy = path; protocol::makeUtf8(copy))
+        return makeError(ErrorCode::InvalidArgument,
+                         "quarantine: the file name is not valid UTF-8 (" + copy +
+                             "); quarantine cannot record it");
     std::error_code ec;
     const auto canonicalDir = std::filesystem::weakly_canonical(m_directory, ec);
     if (std::filesystem::path(path).lexically_normal().string().starts_with(canonicalDir.string()))

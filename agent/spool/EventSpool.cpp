@@ -1,5 +1,7 @@
 #include "spool/EventSpool.h"
 
+#include "proto/Envelope.h"
+
 #include <algorithm>
 
 #include "common/Files.h"
@@ -90,6 +92,15 @@ Status EventSpool::setFullSync(bool full) {
 }
 
 Result<std::uint64_t> EventSpool::appendAll(std::vector<proto::TelemetryEvent> events) {
+    // What the host gave (command lines, file names, log lines) may be any bytes; the wire
+    // needs UTF-8, or the batch holding it would be refused by the server forever.
+    for (auto& event : events) {
+        protocol::makeUtf8(*event.mutable_category());
+        for (auto& field : *event.mutable_fields()) {
+            protocol::makeUtf8(*field.mutable_name());
+            protocol::makeUtf8(*field.mutable_value());
+        }
+    }
     // Security events and alerts are on disk when this returns, power loss or not. Plain
     // telemetry is committed to the WAL without waiting for the disk: a crash of the agent
     // loses nothing, a power cut may lose the last fraction of a second of it. (Two fsyncs per

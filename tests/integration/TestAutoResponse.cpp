@@ -1,4 +1,5 @@
-// The policy's automatic response end to end with the real programs: a group policy names a
+// A command line of arbitrary bytes reaches the server. The policy's automatic response end to
+// end with the real programs: a group policy names a
 // rule and asks the agent to kill what fires it; with the server frozen (SIGSTOP: it answers
 // nothing), the real agent still kills the process at once, by itself; once the server runs
 // again the kill appears in the command history as done by the policy. Needs root (the
@@ -132,6 +133,24 @@ private slots:
             if (!process->waitForFinished(5000))
                 process->kill();
         }
+    }
+
+    // A command line that is not UTF-8 (anyone can start one) arrives like any other, and does
+    // not hold up what follows it.
+    void aCommandLineOfAnyBytesArrives() {
+        char marker[] = "yagura-\xff\xfe-bytes-7f3a";
+        char* argv[] = {const_cast<char*>("/bin/true"), marker, nullptr};
+        pid_t pid = 0;
+        QCOMPARE(::posix_spawn(&pid, "/bin/true", nullptr, nullptr, argv, environ), 0);
+        ::waitpid(pid, nullptr, 0);
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return !ctlJson({"events", "list", "--agent", "1", "--contains", "-bytes-7f3a",
+                                 "--json"})["events"]
+                            .toArray()
+                            .isEmpty();
+            },
+            20000));
     }
 
     void theAgentKillsByItselfAndTheServerLearnsLater() {

@@ -11,10 +11,12 @@
 #include "agent/response/Isolation.h"
 #include "agent/response/ProcessKiller.h"
 #include "agent/response/Quarantine.h"
+#include "agent/spool/EventSpool.h"
 #include "common/Files.h"
 #include "common/Text.h"
 #include "crypto/Hash.h"
 #include "crypto/Random.h"
+#include "proto/Envelope.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -544,6 +546,48 @@ private slots:
         (void)peer.request(protocol::pack(proto::EVENT_BATCH, 4, batch));
         QTest::qWait(200);
         QCOMPARE(tryCall(*admin, list)->list_commands().commands_size(), 2);
+    }
+
+    void bytesFromTheHostAlwaysTravel() {
+        // What protobuf refuses to parse in a string field, and what it accepts.
+        const std::string replacement = "\xEF\xBF\xBD";
+        const std::pair<std::string, std::string> cases[] = {
+            {"plain", "plain"},
+            {"\xE6\xAB\x93 yagura", "\xE6\xAB\x93 yagura"},            // 櫓: valid, unchanged
+            {"a\xFF\xFE b", "a" + replacement + replacement + " b"},   // not UTF-8 at all
+            {"\xC0\x80", replacement + replacement},                   // overlong NUL
+            {"\xED\xA0\x80", replacement + replacement + replacement}, // a surrogate
+            {"cut \xE6\xAB", "cut " + replacement + replacement},      // truncated at the end
+            {"\xF4\x90\x80\x80", replacement + replacement + replacement + replacement},
+        };
+        for (const auto& [input, expected] : cases) {
+            std::string text = input;
+            protocol::makeUtf8(text);
+            QCOMPARE(text, expected);
+        }
+        // Through the spool: a command line with arbitrary bytes is stored, batched and parsed.
+        QTemporaryDir dir;
+        auto spool = agent::EventSpool::open(dir.path().toStdString(), 1 << 20);
+        QVERIFY(spool.ok());
+        proto::TelemetryEvent event;
+        event.set_category("process_creation");
+        auto* field = event.add_fields();
+        field->set_name("CommandLine");
+        field->set_value("/bin/true \xFF\xFEmarker");
+        QVERIFY(spool->append(event).ok());
+        auto batch = spool->nextBatch(10, 1 << 20);
+        QVERIFY(batch.ok());
+        QCOMPARE(batch->events_size(), 1);
+        proto::EventBatch parsed;
+        QVERIFY(parsed.ParseFromString(batch->SerializeAsString()));
+        QCOMPARE(parsed.events(0).fields(0).value(),
+                 "/bin/true " + replacement + replacement + "marker");
+        // Any message: nested and repeated strings too.
+        proto::InventorySnapshot snapshot;
+        auto* item = snapshot.add_items();
+        item->set_key("pkg\xFF");
+        QCOMPARE(protocol::makeStringsUtf8(snapshot), std::size_t{1});
+        QVERIFY(proto::InventorySnapshot().ParseFromString(snapshot.SerializeAsString()));
     }
 
     void rolesDecideWhoMayRespond() {
