@@ -2151,10 +2151,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>Allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)</translation>
     </message>
     <message>
-        <source>Allowed: DNS queries (tcp and udp port 53)</source>
-        <translation>Allowed: DNS queries (tcp and udp port 53)</translation>
-    </message>
-    <message>
         <source>Allowed: DHCP and DHCPv6 address leases</source>
         <translation>Allowed: DHCP and DHCPv6 address leases</translation>
     </message>
@@ -2209,6 +2205,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Collects %1 and stores it on the server.</source>
         <translation>Collects %1 and stores it on the server.</translation>
+    </message>
+    <message>
+        <source>Allowed: DNS queries (tcp and udp port 53) to the host&apos;s own resolvers</source>
+        <translation>Allowed: DNS queries (tcp and udp port 53) to the host&apos;s own resolvers</translation>
     </message>
 </context>
 <context>

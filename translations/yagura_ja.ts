@@ -2142,10 +2142,6 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
         <translation>許可: IPv6 近隣探索 (IPv6 で通信するために必要)</translation>
     </message>
     <message>
-        <source>Allowed: DNS queries (tcp and udp port 53)</source>
-        <translation>許可: DNS 問い合わせ (tcp/udp ポート 53)</translation>
-    </message>
-    <message>
         <source>Allowed: DHCP and DHCPv6 address leases</source>
         <translation>許可: DHCP と DHCPv6 によるアドレス取得</translation>
     </message>
@@ -2200,6 +2196,10 @@ Only accept it if this fingerprint matches the one the agent printed when it enr
     <message>
         <source>Collects %1 and stores it on the server.</source>
         <translation>%1 を収集してサーバーに保存します。</translation>
+    </message>
+    <message>
+        <source>Allowed: DNS queries (tcp and udp port 53) to the host&apos;s own resolvers</source>
+        <translation>許可: ホスト自身の DNS サーバーへの DNS 問い合わせ (tcp/udp ポート 53)</translation>
     </message>
 </context>
 <context>

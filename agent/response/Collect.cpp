@@ -4,6 +4,7 @@
 #include "common/Files.h"
 #include "common/Text.h"
 #include "crypto/Hash.h"
+#include "proto/Envelope.h"
 #include "response/ProcessKiller.h"
 
 #include <nlohmann/json.hpp>
@@ -22,27 +23,9 @@ using json = nlohmann::json;
 
 // Command lines and paths may hold any bytes; JSON needs UTF-8.
 std::string printable(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size());
-    for (std::size_t i = 0; i < bytes.size();) {
-        const auto c = static_cast<unsigned char>(bytes[i]);
-        std::size_t length = c < 0x80           ? 1
-                             : (c >> 5) == 0x6  ? 2
-                             : (c >> 4) == 0xE  ? 3
-                             : (c >> 3) == 0x1E ? 4
-                                                : 0;
-        bool valid = length > 0 && i + length <= bytes.size();
-        for (std::size_t k = 1; valid && k < length; ++k)
-            valid = (static_cast<unsigned char>(bytes[i + k]) & 0xC0) == 0x80;
-        if (!valid) {
-            out += "\xEF\xBF\xBD"; // U+FFFD
-            ++i;
-            continue;
-        }
-        out.append(bytes.substr(i, length));
-        i += length;
-    }
-    return out;
+    std::string text(bytes);
+    protocol::makeUtf8(text);
+    return text;
 }
 
 std::string userName(std::uint32_t uid) {
@@ -92,7 +75,7 @@ Result<Collected> processes(const std::filesystem::path& proc) {
     }
     Collected collected;
     collected.summary = std::to_string(list.size()) + " processes";
-    collected.output = list.dump(1);
+    collected.output = list.dump(1, ' ', false, json::error_handler_t::replace);
     collected.type = "application/json";
     return collected;
 }
@@ -124,7 +107,7 @@ Result<Collected> connections(const std::filesystem::path& proc) {
     }
     Collected collected;
     collected.summary = std::to_string(list.size()) + " sockets";
-    collected.output = list.dump(1);
+    collected.output = list.dump(1, ' ', false, json::error_handler_t::replace);
     collected.type = "application/json";
     return collected;
 }
@@ -147,6 +130,20 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
         request.max_bytes() == 0
             ? kMaxCollectedFileBytes
             : std::min<std::uint64_t>(request.max_bytes(), kMaxCollectedFileBytes);
+    // Refused before anything is read: the agent's loop waits while a file is read.
+    if (content && static_cast<std::uint64_t>(info.st_size) > limit) {
+        ::close(fd);
+        return makeError(ErrorCode::InvalidArgument,
+                         "collect: " + path + " has " + std::to_string(info.st_size) +
+                             " bytes, more than the " + std::to_string(limit) +
+                             " allowed; collect file_info for its hash");
+    }
+    if (static_cast<std::uint64_t>(info.st_size) > kMaxHashedFileBytes) {
+        ::close(fd);
+        return makeError(ErrorCode::InvalidArgument,
+                         "collect: " + path + " has " + std::to_string(info.st_size) +
+                             " bytes; files above 1 GiB are not hashed");
+    }
     // The hash is of the whole file; the content, if asked, up to the limit.
     std::string bytes;
     char buffer[65536];
@@ -185,7 +182,7 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
                         {"ctime_unix", info.st_ctim.tv_sec},
                         {"inode", info.st_ino},
                         {"sha256", sha256}};
-    collected.output = value.dump(1);
+    collected.output = value.dump(1, ' ', false, json::error_handler_t::replace);
     collected.type = "application/json";
     collected.summary = path + ": SHA-256 " + sha256;
     return collected;
@@ -193,7 +190,7 @@ Result<Collected> file(const proto::CollectRequest& request, bool content) {
 } // namespace
 
 Result<Collected> collect(const proto::CollectRequest& request,
-                          const std::filesystem::path& procRoot) {
+                          const std::filesystem::path& procRoot) try {
     if (request.kind() == "processes")
         return processes(procRoot);
     if (request.kind() == "connections")
@@ -205,6 +202,10 @@ Result<Collected> collect(const proto::CollectRequest& request,
     return makeError(ErrorCode::InvalidArgument,
                      "collect: unknown kind '" + request.kind() +
                          "' (processes, connections, file_info or file)");
+} catch (const std::exception& error) {
+    // nlohmann::json and std::stol are the only throwers here: a process that vanished or
+    // changed between two reads, or wrote something unexpected.
+    return makeError(ErrorCode::Internal, std::string("collect: ") + error.what());
 }
 
 } // namespace yagura::agent

@@ -18,6 +18,8 @@ struct Collected {
 
 // The most a collected file may carry (the server stores it; agent messages are bounded).
 inline constexpr std::uint64_t kMaxCollectedFileBytes = 8 << 20;
+// file_info hashes the file on the agent's loop: larger files are refused.
+inline constexpr std::uint64_t kMaxHashedFileBytes = 1ULL << 30;
 
 // processes: every process (pid, parent, user, start ticks, image, command line) as JSON;
 // connections: every TCP/UDP socket with its owner, as JSON; file_info: a file's metadata and

@@ -65,6 +65,19 @@ Status CommandExecutor::load() {
     } catch (const json::exception& error) {
         return makeError(ErrorCode::Corrupt, m_stateFile.string() + ": " + error.what());
     }
+    // A command stored as received but never finished was running when the agent stopped: it
+    // is not run again (it may have taken effect); the server hears what is known.
+    bool interrupted = false;
+    for (auto& [id, record] : m_records)
+        if (record.phase == proto::RECEIVED) {
+            record.phase = proto::FAILED;
+            record.detail = "interrupted: the agent stopped while it ran (it may have taken "
+                            "effect); not run again";
+            record.reported = false;
+            interrupted = true;
+        }
+    if (interrupted)
+        save();
     return success();
 }
 
@@ -307,8 +320,9 @@ std::vector<proto::TelemetryEvent> CommandExecutor::tick() {
         record.confirmByMs = 0;
         std::string detail = "rolled back: the site server did not answer within " +
                              std::to_string(waited) + " s of isolating";
-        if (auto released = m_isolation.release(); !released.ok())
-            detail += "; the rollback failed: " + released.error().message;
+        // Only this command's isolation is undone: one it replaced comes back.
+        if (auto undone = m_isolation.rollback(id); !undone.ok())
+            detail += "; the rollback failed: " + undone.error().message;
         spdlog::error("command {}: {}", id, detail);
         update(record, proto::FAILED, detail);
     }

@@ -2,6 +2,7 @@
 
 #include "common/Files.h"
 #include "common/Log.h"
+#include "common/Text.h"
 #include "response/IsolationRules.h"
 
 #include <arpa/inet.h>
@@ -42,6 +43,28 @@ Result<std::string> runNft(const std::string& commands) {
     return std::string(nft_ctx_get_output_buffer(context.get()));
 }
 
+// The host's DNS servers (nameserver lines of /etc/resolv.conf), numeric: what "allow DNS" lets
+// the host reach on port 53, and nothing else.
+std::vector<std::string> hostResolvers() {
+    std::vector<std::string> resolvers;
+    auto text = files::readFile("/etc/resolv.conf", 1 << 16);
+    if (!text.ok())
+        return resolvers;
+    for (std::string_view line : text::split(*text, '\n')) {
+        line = text::trim(line);
+        if (!text::startsWith(line, "nameserver"))
+            continue;
+        std::string address(text::trim(line.substr(10)));
+        // An IPv6 link-local address may carry a zone (%eth0), which nft does not take.
+        address = address.substr(0, address.find('%'));
+        unsigned char buffer[16];
+        if (::inet_pton(AF_INET, address.c_str(), buffer) == 1 ||
+            ::inet_pton(AF_INET6, address.c_str(), buffer) == 1)
+            resolvers.push_back(address);
+    }
+    return resolvers;
+}
+
 // Numeric addresses for a host name or address; resolved before the table cuts DNS.
 Result<std::vector<std::string>> resolve(const std::string& host) {
     unsigned char buffer[16];
@@ -79,8 +102,10 @@ Result<std::string> Isolation::listTable() {
 Status Isolation::putInForce(const proto::IsolationState& state) {
     const std::vector<std::string> addresses(state.server_addresses().begin(),
                                              state.server_addresses().end());
+    const std::vector<std::string> resolvers(state.dns_servers().begin(),
+                                             state.dns_servers().end());
     YAGURA_ASSIGN_OR_RETURN(const std::string ruleset,
-                            response::isolationRuleset(state.spec(), addresses));
+                            response::isolationRuleset(state.spec(), addresses, resolvers));
     YAGURA_TRY(runNft(ruleset));
     YAGURA_ASSIGN_OR_RETURN(m_expectedListing, listTable());
     return success();
@@ -112,6 +137,14 @@ Status Isolation::apply(const proto::IsolationSpec& spec,
             if (seen.insert(address).second)
                 state.add_server_addresses(address);
     }
+    if (spec.allow_dns())
+        for (const auto& resolver : hostResolvers())
+            state.add_dns_servers(resolver);
+    if (m_state) {
+        proto::IsolationState replaced = *m_state;
+        replaced.clear_previous();
+        state.set_previous(replaced.SerializeAsString());
+    }
     YAGURA_TRY(putInForce(state));
     // In force first, remembered second: a crash in between leaves the table without a record,
     // and the next isolate or release command settles it.
@@ -123,6 +156,20 @@ Status Isolation::apply(const proto::IsolationSpec& spec,
     m_state = std::move(state);
     spdlog::info("isolation in force (command {}): {} server address(es), {} allowlisted flow(s)",
                  commandId, m_state->server_addresses_size(), spec.allow_size());
+    return success();
+}
+
+Status Isolation::rollback(std::uint64_t commandId) {
+    if (!m_state || m_state->command_id() != commandId)
+        return success();
+    proto::IsolationState previous;
+    if (m_state->previous().empty() || !previous.ParseFromString(m_state->previous()))
+        return release();
+    YAGURA_TRY(putInForce(previous));
+    YAGURA_TRY(files::writeFileAtomic(m_stateFile, previous.SerializeAsString(), 0600));
+    m_state = std::move(previous);
+    spdlog::warn("isolation of command {} rolled back to that of command {}", commandId,
+                 m_state->command_id());
     return success();
 }
 

@@ -25,6 +25,9 @@ public:
                  std::uint64_t commandId, std::int64_t nowUnixMs);
     // Removes Yagura's table (and only it) and forgets the isolation. Not isolated: no error.
     Status release();
+    // Undoes the isolation of `commandId` if it is the one in force: the isolation it replaced
+    // comes back, or, when it replaced none, the table goes. Anything else: nothing changes.
+    Status rollback(std::uint64_t commandId);
     // At agent start: applies the remembered isolation again. False when there is none.
     Result<bool> restore();
     // Compares the table with what was applied; when it was changed or removed, applies it

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -66,7 +67,7 @@ int pidfdIfSame(pid_t pid, std::uint64_t startTicks, const std::filesystem::path
     return pidfd;
 }
 
-// Descendants of `root`, parents before children (one scan of /proc per generation).
+// Descendants of `root` in one scan of /proc, parents before children.
 std::vector<std::pair<pid_t, std::uint64_t>> descendants(pid_t root,
                                                          const std::filesystem::path& proc) {
     std::map<pid_t, std::pair<pid_t, std::uint64_t>> all; // pid -> (parent, start)
@@ -116,16 +117,25 @@ Result<std::vector<pid_t>> killProcess(pid_t pid, std::uint64_t startTicks, bool
                                                   ") is no longer running; nothing was killed");
     std::vector<std::pair<int, pid_t>> targets{{rootFd, pid}};
     if (tree) {
-        // Stop the root first: a stopped process forks no more children while they are found.
+        // Stop the root first, then every descendant found, and look again until a scan finds
+        // no new one: a stopped process starts no more children.
         (void)signalPidfd(rootFd, SIGSTOP);
-        for (const auto& [child, start] : descendants(pid, procRoot)) {
-            if (child == ::getpid())
-                continue;
-            const int fd = pidfdIfSame(child, start, procRoot);
-            if (fd < 0)
-                continue; // gone already
-            (void)signalPidfd(fd, SIGSTOP);
-            targets.emplace_back(fd, child);
+        std::set<pid_t> seen{pid};
+        for (int round = 0; round < 16; ++round) {
+            bool found = false;
+            for (const auto& [child, start] : descendants(pid, procRoot)) {
+                if (child == ::getpid() || seen.count(child))
+                    continue;
+                seen.insert(child);
+                const int fd = pidfdIfSame(child, start, procRoot);
+                if (fd < 0)
+                    continue; // gone already
+                (void)signalPidfd(fd, SIGSTOP);
+                targets.emplace_back(fd, child);
+                found = true;
+            }
+            if (!found)
+                break;
         }
     }
     std::vector<pid_t> killed;

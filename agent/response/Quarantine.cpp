@@ -10,8 +10,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <memory>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace yagura::agent {
@@ -21,6 +23,8 @@ constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kNonce = 12;
 constexpr std::size_t kTag = 16;
 constexpr char kMagic[8] = {'Y', 'Q', 'U', 'A', 'R', '0', '0', '1'};
+// Larger files are refused: the copy is made on the agent's disk while its loop waits.
+constexpr std::uint64_t kMaxQuarantineBytes = 1ULL << 30;
 
 struct CipherFree {
     void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
@@ -119,6 +123,15 @@ std::string hexDigest(EVP_MD_CTX* digest) {
     return text::toHex(std::string_view(reinterpret_cast<const char*>(bytes), length));
 }
 
+// The folder `directory` (absolute) without following any symbolic link on the way: a link
+// swapped in while the agent works cannot send it elsewhere. -1 with errno set on failure.
+int openDirectoryNoLinks(const std::filesystem::path& directory) {
+    open_how how{};
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    return static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, directory.c_str(), &how, sizeof how));
+}
+
 bool validId(const std::string& id) {
     return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
@@ -153,12 +166,31 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
                          "quarantine: the file name is not valid UTF-8 (" + copy +
                              "); quarantine cannot record it");
     std::error_code ec;
-    const auto canonicalDir = std::filesystem::weakly_canonical(m_directory, ec);
-    if (std::filesystem::path(path).lexically_normal().string().starts_with(canonicalDir.string()))
+    YAGURA_ASSIGN_OR_RETURN(const std::string secret, key());
+    // Everything below goes through the file's folder, opened once without following links:
+    // the file copied is the file removed, whatever is renamed or linked meanwhile.
+    const std::filesystem::path file(path);
+    const std::string name = file.filename().string();
+    if (name.empty() || name == "." || name == "..")
+        return makeError(ErrorCode::InvalidArgument, "quarantine: '" + path + "' names no file");
+    Fd folder(openDirectoryNoLinks(file.parent_path()));
+    if (folder.get() < 0)
+        return errno == ENOENT ? makeError(ErrorCode::NotFound, "quarantine: no file " + path)
+               : errno == ELOOP
+                   ? makeError(ErrorCode::InvalidArgument,
+                               "quarantine: the path to " + path +
+                                   " goes through a symbolic link; give the file's real path")
+                   : ioError("quarantine: cannot open the folder of " + path);
+    struct stat folderInfo {};
+    struct stat quarantineInfo {};
+    if (::fstat(folder.get(), &folderInfo) != 0)
+        return ioError("quarantine: cannot stat the folder of " + path);
+    if (::stat(m_directory.c_str(), &quarantineInfo) == 0 &&
+        folderInfo.st_dev == quarantineInfo.st_dev && folderInfo.st_ino == quarantineInfo.st_ino)
         return makeError(ErrorCode::InvalidArgument,
                          "quarantine: refusing a file inside the quarantine");
-    YAGURA_ASSIGN_OR_RETURN(const std::string secret, key());
-    Fd in(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    Fd in(::openat(folder.get(), name.c_str(),
+                   O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (in.get() < 0)
         return errno == ENOENT ? makeError(ErrorCode::NotFound, "quarantine: no file " + path)
                : errno == ELOOP
@@ -171,6 +203,10 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
     if (!S_ISREG(info.st_mode))
         return makeError(ErrorCode::InvalidArgument,
                          "quarantine: " + path + " is not a regular file");
+    if (static_cast<std::uint64_t>(info.st_size) > kMaxQuarantineBytes)
+        return makeError(ErrorCode::InvalidArgument,
+                         "quarantine: " + path + " has " + std::to_string(info.st_size) +
+                             " bytes; the quarantine takes files up to 1 GiB");
 
     YAGURA_ASSIGN_OR_RETURN(const std::string random, crypto::randomBytes(16));
     proto::QuarantineItem item;
@@ -184,6 +220,8 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
     item.set_quarantined_at_unix(static_cast<std::uint64_t>(nowUnix));
     item.set_command_id(commandId);
     item.set_reason(reason);
+    item.set_directory_device(folderInfo.st_dev);
+    item.set_directory_inode(folderInfo.st_ino);
 
     const auto dataPath = m_directory / (item.id() + ".bin");
     const auto partial = m_directory / (item.id() + ".partial");
@@ -227,8 +265,18 @@ Result<proto::QuarantineItem> Quarantine::quarantine(const std::string& path,
         std::filesystem::remove(m_directory / (item.id() + ".meta"), ec);
         return makeError(ErrorCode::Io, "quarantine: cannot store the encrypted copy");
     }
-    // Only now, with the copy safe, does the original go.
-    if (::unlink(path.c_str()) != 0) {
+    // Only now, with the copy safe, does the original go: the same file (device and inode) in the
+    // same folder, or nothing.
+    struct stat still {};
+    if (::fstatat(folder.get(), name.c_str(), &still, AT_SYMLINK_NOFOLLOW) != 0 ||
+        still.st_dev != info.st_dev || still.st_ino != info.st_ino) {
+        std::filesystem::remove(dataPath, ec);
+        std::filesystem::remove(m_directory / (item.id() + ".meta"), ec);
+        return makeError(ErrorCode::Conflict, "quarantine: " + path +
+                                                  " was replaced while it was copied; nothing "
+                                                  "was removed");
+    }
+    if (::unlinkat(folder.get(), name.c_str(), 0) != 0) {
         const Error error =
             ioError("quarantine: the copy is stored but " + path + " could not be removed");
         std::filesystem::remove(dataPath, ec);
@@ -252,23 +300,41 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
     if (!item.ParseFromString(metaBytes))
         return makeError(ErrorCode::Corrupt, "restore: the record of " + id + " is damaged");
     const std::filesystem::path target(item.path());
+    const std::string name = target.filename().string();
+    // Back into the folder it came from, reached without links, or not at all.
+    Fd folder(openDirectoryNoLinks(target.parent_path()));
+    if (folder.get() < 0)
+        return makeError(errno == ENOENT ? ErrorCode::NotFound : ErrorCode::InvalidArgument,
+                         "restore: the folder " + target.parent_path().string() +
+                             (errno == ENOENT ? " no longer exists"
+                                              : " is not reachable without a symbolic link") +
+                             "; nothing was restored");
+    struct stat folderInfo {};
+    if (::fstat(folder.get(), &folderInfo) != 0 ||
+        (item.directory_inode() != 0 && (folderInfo.st_dev != item.directory_device() ||
+                                         folderInfo.st_ino != item.directory_inode())))
+        return makeError(ErrorCode::Conflict, "restore: " + target.parent_path().string() +
+                                                  " is not the folder the file was taken from; "
+                                                  "nothing was restored");
     struct stat existing {};
-    if (::lstat(target.c_str(), &existing) == 0)
+    if (::fstatat(folder.get(), name.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0)
         return makeError(ErrorCode::AlreadyExists,
                          "restore: " + item.path() + " exists; nothing was overwritten");
-    const auto temporary =
-        target.parent_path() / (".yagura-restore-" + id + "-" + target.filename().string());
+    const std::string temporaryName = ".yagura-restore-" + id + "-" + name;
     std::error_code ec;
+    auto removeTemporary = [&] {
+        ::unlinkat(folder.get(), temporaryName.c_str(), 0);
+    };
     {
         Fd in(::open(dataPath.c_str(), O_RDONLY | O_CLOEXEC));
         if (in.get() < 0)
             return ioError("restore: cannot open the encrypted copy");
-        Fd out(
-            ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+        Fd out(::openat(folder.get(), temporaryName.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
         if (out.get() < 0)
             return ioError("restore: cannot write in " + target.parent_path().string());
         auto fail = [&](const std::string& why) {
-            std::filesystem::remove(temporary, ec);
+            removeTemporary();
             return makeError(ErrorCode::Corrupt, "restore: " + why + "; nothing was restored");
         };
         char magic[sizeof kMagic];
@@ -311,7 +377,7 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
             total += length;
             EVP_DigestUpdate(digest.get(), plain.data(), static_cast<std::size_t>(total));
             if (!writeAll(out.get(), plain.data(), static_cast<std::size_t>(total)))
-                return fail("cannot write " + temporary.string());
+                return fail("cannot write in " + target.parent_path().string());
             sawLast = last;
         }
         if (hexDigest(digest.get()) != item.sha256())
@@ -323,14 +389,15 @@ Result<proto::QuarantineItem> Quarantine::restore(const std::string& id) {
             ::fchmod(out.get(), static_cast<mode_t>(item.mode())) != 0 ||
             ::futimens(out.get(), times) != 0 || ::fsync(out.get()) != 0) {
             const Error error = ioError("restore: cannot set owner, mode or time");
-            std::filesystem::remove(temporary, ec);
+            removeTemporary();
             return error;
         }
     }
     // No overwrite, even of a file that appeared meanwhile.
-    if (::renameat2(AT_FDCWD, temporary.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
+    if (::renameat2(folder.get(), temporaryName.c_str(), folder.get(), name.c_str(),
+                    RENAME_NOREPLACE) != 0) {
         const Error error = ioError("restore: cannot put the file at " + item.path());
-        std::filesystem::remove(temporary, ec);
+        removeTemporary();
         return error;
     }
     std::filesystem::remove(dataPath, ec);

@@ -135,7 +135,7 @@ QString ResponseDialog::describe(const proto::CreateCommandResponse& preview) co
                          .arg(spec.server_port());
         lines << tr("Allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)");
         if (spec.allow_dns())
-            lines << tr("Allowed: DNS queries (tcp and udp port 53)");
+            lines << tr("Allowed: DNS queries (tcp and udp port 53) to the host's own resolvers");
         if (spec.allow_dhcp())
             lines << tr("Allowed: DHCP and DHCPv6 address leases");
         for (const auto& flow : spec.allow()) {

@@ -30,7 +30,9 @@ bool OperatorService::dispatchCommands(const Session& session,
         }
         return true;
     case proto::OperatorRequest::kGetCommandOutput:
-        if (authorize(session, Permission::ViewAgents, "command.output",
+        // What was collected may be a file's content (keys, password hashes): only those who
+        // may collect may read it.
+        if (authorize(session, Permission::RespondToThreats, "command.output",
                       "command:" + std::to_string(request.get_command_output().id()), response)) {
             auto output =
                 m_store.commandOutput(static_cast<std::int64_t>(request.get_command_output().id()));

@@ -145,7 +145,8 @@ Result<proto::IsolationSpec> isolationSpecFor(const proto::ResponsePolicy& polic
 }
 
 Result<std::string> isolationRuleset(const proto::IsolationSpec& spec,
-                                     const std::vector<std::string>& serverAddresses) {
+                                     const std::vector<std::string>& serverAddresses,
+                                     const std::vector<std::string>& dnsServers) {
     if (spec.server_port() == 0 || spec.server_port() > 65535)
         return makeError(ErrorCode::InvalidArgument, "isolation: no server port");
     if (serverAddresses.empty())
@@ -172,9 +173,16 @@ Result<std::string> isolationRuleset(const proto::IsolationSpec& spec,
         "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit } accept "
         "comment \"IPv6 neighbour discovery\"");
     if (spec.allow_dns()) {
-        output.push_back("meta l4proto { tcp, udp } th dport 53 accept comment \"DNS\"");
-        input.push_back(
-            "meta l4proto { tcp, udp } th sport 53 ct state established accept comment \"DNS\"");
+        // To the host's own resolvers only: port 53 anywhere would be a way out for anything.
+        for (const auto& resolver : dnsServers) {
+            YAGURA_ASSIGN_OR_RETURN(const Family family, addressFamily(resolver));
+            const std::string ip = familyKeyword(family);
+            output.push_back(ip + " daddr " + resolver +
+                             " meta l4proto { tcp, udp } th dport 53 accept comment \"DNS\"");
+            input.push_back(ip + " saddr " + resolver +
+                            " meta l4proto { tcp, udp } th sport 53 ct state established accept "
+                            "comment \"DNS\"");
+        }
     }
     if (spec.allow_dhcp()) {
         output.push_back("udp sport 68 udp dport 67 accept comment \"DHCP\"");
@@ -229,7 +237,8 @@ std::vector<std::string> describeIsolation(const proto::IsolationSpec& spec) {
                         std::to_string(spec.server_port()));
     lines.push_back("allowed: IPv6 neighbour discovery (needed to reach any IPv6 address)");
     if (spec.allow_dns())
-        lines.push_back("allowed: DNS queries (tcp and udp port 53) to any server");
+        lines.push_back("allowed: DNS queries (tcp and udp port 53) to the host's own resolvers "
+                        "(its /etc/resolv.conf when isolated)");
     if (spec.allow_dhcp())
         lines.push_back("allowed: DHCP and DHCPv6 address leases");
     for (const auto& flow : spec.allow()) {

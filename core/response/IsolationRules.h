@@ -27,9 +27,11 @@ Result<proto::IsolationSpec> isolationSpecFor(const proto::ResponsePolicy& polic
 
 // The whole nftables transaction that puts `spec` in force: creates (or empties) the table and
 // fills it, in one batch that the kernel applies atomically. `serverAddresses` are numeric
-// IPv4/IPv6 addresses (the agent resolves names before calling this).
+// IPv4/IPv6 addresses (the agent resolves names before calling this). With `allow_dns`, DNS is
+// allowed to `dnsServers` only (numeric; none given: DNS stays cut).
 Result<std::string> isolationRuleset(const proto::IsolationSpec& spec,
-                                     const std::vector<std::string>& serverAddresses);
+                                     const std::vector<std::string>& serverAddresses,
+                                     const std::vector<std::string>& dnsServers = {});
 
 // What stays allowed, one line per rule, for a person (the operator's preview).
 std::vector<std::string> describeIsolation(const proto::IsolationSpec& spec);

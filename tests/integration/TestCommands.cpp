@@ -17,6 +17,7 @@
 #include "crypto/Hash.h"
 #include "crypto/Random.h"
 #include "proto/Envelope.h"
+#include "response/IsolationRules.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -372,6 +373,27 @@ private slots:
         QCOMPARE(std::distance(std::filesystem::directory_iterator(root),
                                std::filesystem::directory_iterator{}),
                  std::ptrdiff_t{3}); // quarantine/, link, folder: no leftover temporary file
+
+        // A folder on the way that is a link is refused (it could be swapped mid-way).
+        std::filesystem::create_directory(root / "real-folder");
+        QVERIFY(files::writeFileAtomic(root / "real-folder" / "x", "x", 0600).ok());
+        std::filesystem::create_directory_symlink(root / "real-folder", root / "linked-folder");
+        QCOMPARE(code((root / "linked-folder" / "x").string()), ErrorCode::InvalidArgument);
+        QVERIFY(std::filesystem::exists(root / "real-folder" / "x"));
+        // A restore goes only into the very folder the file came from.
+        auto moved = quarantine.quarantine((root / "real-folder" / "x").string(), "test", 2, 2);
+        QVERIFY(moved.ok());
+        std::filesystem::rename(root / "real-folder", root / "real-folder-old");
+        std::filesystem::create_directory(root / "real-folder");
+        QCOMPARE(quarantine.restore(moved->id()).error().code, ErrorCode::Conflict);
+        QVERIFY(!std::filesystem::exists(root / "real-folder" / "x"));
+        std::filesystem::remove(root / "real-folder");
+        std::filesystem::create_directory_symlink(root / "real-folder-old", root / "real-folder");
+        QCOMPARE(quarantine.restore(moved->id()).error().code, ErrorCode::InvalidArgument);
+        std::filesystem::remove(root / "real-folder");
+        std::filesystem::rename(root / "real-folder-old", root / "real-folder");
+        QVERIFY(quarantine.restore(moved->id()).ok());
+        QCOMPARE(files::readFile(root / "real-folder" / "x", 10).value(), std::string("x"));
     }
 
     void quarantineRestoreAndCollectThroughTheServer() {
@@ -590,6 +612,54 @@ private slots:
         QVERIFY(proto::InventorySnapshot().ParseFromString(snapshot.SerializeAsString()));
     }
 
+    void aCommandInterruptedByAStopIsNotRunAgain() {
+        QTemporaryDir dir;
+        const std::filesystem::path root = dir.path().toStdString();
+        QVERIFY(files::writeFileAtomic(root / "commands.json",
+                                       R"([{"id": 9, "action": 3, "phase": 1, "detail": "",
+                                            "updated_ms": 1, "reported": true}])",
+                                       0600)
+                    .ok());
+        agent::Isolation isolation(root / "isolation.pb");
+        agent::Quarantine quarantine(root / "quarantine");
+        ManualClock clock{std::chrono::system_clock::now()};
+        agent::CommandExecutor executor(root / "commands.json", isolation, quarantine, {}, clock);
+        QVERIFY(executor.load().ok());
+        QCOMPARE(executor.records().at(9).phase, proto::FAILED);
+        const auto report = executor.nextCommandReport();
+        QVERIFY(report);
+        QCOMPARE(report->phase(), proto::FAILED);
+        QVERIFY(report->detail().find("interrupted") != std::string::npos);
+        // Sent again by the server: answered from the record, not run.
+        proto::Command again;
+        again.set_id(9);
+        again.set_action(proto::KILL);
+        executor.commandReceived(again);
+        QCOMPARE(executor.records().at(9).phase, proto::FAILED);
+    }
+
+    void allowingDnsAllowsTheHostsResolversOnly() {
+        proto::IsolationSpec spec;
+        spec.add_server_addresses("192.0.2.1");
+        spec.set_server_port(7420);
+        spec.set_allow_dns(true);
+        auto rules =
+            response::isolationRuleset(spec, {"192.0.2.1"}, {"192.0.2.53", "2001:db8::53"});
+        QVERIFY(rules.ok());
+        QVERIFY(rules->find("ip daddr 192.0.2.53 meta l4proto { tcp, udp } th dport 53 accept") !=
+                std::string::npos);
+        QVERIFY(rules->find("ip6 daddr 2001:db8::53 meta l4proto { tcp, udp } th dport 53") !=
+                std::string::npos);
+        // No rule lets port 53 out to anyone else.
+        for (std::string_view line : text::split(*rules, '\n'))
+            if (line.find("dport 53") != std::string_view::npos)
+                QVERIFY(line.find("daddr") != std::string_view::npos);
+        // Without resolvers, DNS stays cut.
+        auto none = response::isolationRuleset(spec, {"192.0.2.1"}, {});
+        QVERIFY(none.ok());
+        QVERIFY(none->find("53") == std::string::npos);
+    }
+
     void rolesDecideWhoMayRespond() {
         TestSite site;
         net::Context context;
@@ -613,6 +683,10 @@ private slots:
         proto::OperatorRequest list;
         list.mutable_list_commands();
         QVERIFY(tryCall(*auditor, list).ok());
+        // ...nor read what was collected (file contents).
+        proto::OperatorRequest output;
+        output.mutable_get_command_output()->set_id(1);
+        QCOMPARE(tryCall(*auditor, output).error().code, ErrorCode::PermissionDenied);
         // An analyst may isolate; releasing is an admin's unless the policy says otherwise.
         QVERIFY(tryCall(*analyst, request(proto::ISOLATE)).ok());
         auto release = tryCall(*analyst, request(proto::RELEASE));
@@ -639,7 +713,7 @@ private slots:
         int deniedEntries = 0;
         for (const auto& entry : entries->list_audit().entries())
             deniedEntries += entry.outcome() == "denied";
-        QCOMPARE(deniedEntries, 2);
+        QCOMPARE(deniedEntries, 3);
     }
 
     void badRequestsChangeNothing() {

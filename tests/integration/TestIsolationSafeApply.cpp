@@ -6,6 +6,8 @@
 
 #include "IsolationHosts.h"
 
+#include "proto/agent.pb.h"
+
 #include <QtTest>
 
 using yagura::testing::IsolationHosts;
@@ -58,6 +60,45 @@ private slots:
         QVERIFY2(detail.contains("rolled back: the site server did not answer within 3 s"),
                  qPrintable(detail));
         QVERIFY(!m_hosts.agentSummary()["isolated"].toBool());
+    }
+
+    // A new isolation that loses the server is rolled back to the isolation it replaced, not
+    // to none: the host stays contained.
+    void aRollbackKeepsThePreviousIsolation() {
+        const ProgramRun first =
+            m_hosts.ctl({"isolate", "1", "--reason", "contain", "--yes", "--wait", "--json"});
+        QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+        const QString inForce =
+            m_hosts.inAgentHost({"nft", "list", "table", "inet", "yagura_isolation"}).out;
+        QVERIFY(!inForce.isEmpty());
+        QCOMPARE(nft("add table inet testblock; add chain inet testblock input { type filter "
+                     "hook input priority -300; policy accept; }; add rule inet testblock input "
+                     "ip saddr 10.213.0.2 drop; add rule inet testblock input ip6 saddr "
+                     "fd00:213::2 drop"),
+                 0);
+        const ProgramRun second =
+            m_hosts.ctl({"isolate", "1", "--reason", "again", "--yes", "--json"});
+        QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+        const qint64 id =
+            QJsonDocument::fromJson(second.out.toUtf8()).object()["id"].toString().toLongLong();
+        // The agent's own record of the isolation in force: the new one, then the old one again.
+        const qint64 firstId =
+            QJsonDocument::fromJson(first.out.toUtf8()).object()["id"].toString().toLongLong();
+        const auto isolationInForce = [&] {
+            QFile file(m_hosts.agentStateDir() + "/isolation.pb");
+            yagura::proto::IsolationState state;
+            return file.open(QIODevice::ReadOnly) &&
+                           state.ParseFromString(file.readAll().toStdString())
+                       ? static_cast<qint64>(state.command_id())
+                       : qint64{0};
+        };
+        QVERIFY(IsolationHosts::waitFor([&] { return isolationInForce() == id; }, 10000));
+        QVERIFY(IsolationHosts::waitFor([&] { return isolationInForce() == firstId; }, 10000));
+        QCOMPARE(nft("delete table inet testblock"), 0);
+        QVERIFY(IsolationHosts::waitFor(
+            [&] { return m_hosts.command(id)["state"].toString() == "failed"; }, 40000));
+        QVERIFY(m_hosts.isolationTablePresent());
+        QCOMPARE(m_hosts.probe("tcp", IsolationHosts::kOther4, 8080), 1);
     }
 
 private:
