@@ -220,10 +220,9 @@ int quarantined(const Connection& connection, const Options& options) {
                     when(record.item().quarantined_at_unix()).c_str(),
                     static_cast<unsigned long long>(record.item().size()),
                     record.item().path().c_str(),
-                    record.restored_at_unix() ? (" (restored " +
-                                                 when(record.restored_at_unix()) + ")")
-                                                    .c_str()
-                                              : "");
+                    record.restored_at_unix()
+                        ? (" (restored " + when(record.restored_at_unix()) + ")").c_str()
+                        : "");
     return 0;
 }
 
@@ -280,11 +279,13 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
         command->add_flag("--json", options->asJson, "JSON output");
     };
     const std::pair<const char*, proto::CommandAction> actions[] = {
-        {"isolate", proto::ISOLATE},       {"release", proto::RELEASE}, {"kill", proto::KILL},
-        {"quarantine", proto::QUARANTINE}, {"restore", proto::RESTORE}, {"collect", proto::COLLECT}};
+        {"isolate", proto::ISOLATE}, {"release", proto::RELEASE},
+        {"kill", proto::KILL},       {"quarantine", proto::QUARANTINE},
+        {"restore", proto::RESTORE}, {"collect", proto::COLLECT}};
     const char* help[] = {
         "Isolate a host: only the site server and the policy's allowlisted flows stay reachable",
-        "End a host's isolation", "Kill a process (by id and start time) on a host",
+        "End a host's isolation",
+        "Kill a process (by id and start time) on a host",
         "Move a file into the host's encrypted quarantine",
         "Put a quarantined file back, with its owner and mode",
         "Collect processes, connections, a file's metadata or the file itself"};
@@ -303,8 +304,9 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
         if (actions[i].second == proto::QUARANTINE)
             command->add_option("--path", options->path, "The file (absolute path)")->required();
         if (actions[i].second == proto::RESTORE)
-            command->add_option("--id", options->quarantineId,
-                                "Quarantine id, as 'quarantined' lists it")
+            command
+                ->add_option("--id", options->quarantineId,
+                             "Quarantine id, as 'quarantined' lists it")
                 ->required();
         if (actions[i].second == proto::COLLECT) {
             command->add_option("--kind", options->kind, "processes, connections, file_info, file")
@@ -333,14 +335,12 @@ void addResponseCommands(CLI::App& app, const Connection& connection,
     listCommand->add_flag("--json", options->asJson, "JSON output");
     listCommand->callback(
         [&connection, &exitCode, options] { exitCode = list(connection, *options); });
-    auto* outputCommand =
-        commands->add_subcommand("output", "What a collect command brought back");
+    auto* outputCommand = commands->add_subcommand("output", "What a collect command brought back");
     outputCommand->add_option("ID", options->commandId, "Command id")->required();
     outputCommand->add_option("--output", options->outputFile, "Write it here (default: stdout)");
     outputCommand->callback(
         [&connection, &exitCode, options] { exitCode = output(connection, *options); });
-    auto* quarantinedCommand =
-        app.add_subcommand("quarantined", "Files in the hosts' quarantines");
+    auto* quarantinedCommand = app.add_subcommand("quarantined", "Files in the hosts' quarantines");
     quarantinedCommand->add_option("--agent", options->agentId, "Only this agent's");
     quarantinedCommand->add_flag("--all", options->includeRestored, "Restored ones too");
     quarantinedCommand->add_flag("--json", options->asJson, "JSON output");

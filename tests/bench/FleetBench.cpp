@@ -163,25 +163,8 @@ int main(int argc, char** argv) {
     const std::filesystem::path dir = ::mkdtemp(dirTemplate);
     const std::filesystem::path site = dir / "site";
     (void)files::writeFileAtomic(dir / "pw", "benchmark-password", 0600);
-    {
-        server::InitOptions init;
-        init.dataDir = site;
-        init.adminPasswordFile = dir / "pw";
-        if (auto result = server::initSite(init, SystemClock::instance()); !result.ok()) {
-            std::fprintf(stderr, "init failed: %s\n", result.error().message.c_str());
-            return 1;
-        }
-        server::ServerConfig config;
-        config.agentBind = {"tcp://127.0.0.1:*"};
-        config.enrolBind = {"tcp://127.0.0.1:*"};
-        config.operatorBind = {"tcp://127.0.0.1:*"};
-        config.heartbeatIntervalSeconds = static_cast<std::uint32_t>(heartbeatSeconds);
-        config.enrolBurstPerPeer = static_cast<std::uint32_t>(agents * 2);
-        config.enrolPerMinutePerPeer = static_cast<std::uint32_t>(agents * 60);
-        config.enrolBurstTotal = static_cast<std::uint32_t>(agents * 2);
-        config.enrolPerSecondTotal = static_cast<std::uint32_t>(agents);
-        (void)server::saveServerConfig({site}, config);
-    }
+    if (!bench::initFleetSite(site, dir / "pw", agents, heartbeatSeconds))
+        return 1;
 
     const server::SiteLayout layout{site};
     auto server = bench::BenchServer::start(serverBin, layout);
@@ -195,17 +178,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "yagura-bench-fleet: %s\n", endpoints.error().message.c_str());
         return 1;
     }
-    std::string token;
-    {
-        auto siteStore = server::openSiteStore(layout, SystemClock::instance());
-        server::TokenOptions options;
-        options.agentEndpoints = endpoints->agent;
-        options.enrolEndpoints = endpoints->enrol;
-        options.uses = agents;
-        options.autoAccept = true;
-        options.createdBy = "bench";
-        token = *server::createEnrolmentToken(layout, *siteStore, options);
-    }
+    const std::string token = bench::fleetToken(layout, *endpoints, agents);
     const auto baselineIdle = usageOf(serverPid);
 
     // Enrol every simulated agent over the real enrolment endpoint.

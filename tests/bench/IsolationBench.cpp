@@ -132,25 +132,8 @@ int main(int argc, char** argv) {
     const std::filesystem::path site = dir / "site";
     const std::string password = "benchmark-password";
     (void)files::writeFileAtomic(dir / "pw", password, 0600);
-    {
-        server::InitOptions init;
-        init.dataDir = site;
-        init.adminPasswordFile = dir / "pw";
-        if (auto result = server::initSite(init, SystemClock::instance()); !result.ok()) {
-            std::fprintf(stderr, "init failed: %s\n", result.error().message.c_str());
-            return 1;
-        }
-        server::ServerConfig config;
-        config.agentBind = {"tcp://127.0.0.1:*"};
-        config.enrolBind = {"tcp://127.0.0.1:*"};
-        config.operatorBind = {"tcp://127.0.0.1:*"};
-        config.heartbeatIntervalSeconds = static_cast<std::uint32_t>(heartbeatSeconds);
-        config.enrolBurstPerPeer = static_cast<std::uint32_t>(agents * 2);
-        config.enrolPerMinutePerPeer = static_cast<std::uint32_t>(agents * 60);
-        config.enrolBurstTotal = static_cast<std::uint32_t>(agents * 2);
-        config.enrolPerSecondTotal = static_cast<std::uint32_t>(agents);
-        (void)server::saveServerConfig({site}, config);
-    }
+    if (!bench::initFleetSite(site, dir / "pw", agents, heartbeatSeconds))
+        return 1;
     const server::SiteLayout layout{site};
     auto server = bench::BenchServer::start(YAGURA_SERVER_BIN, layout);
     if (!server) {
@@ -158,17 +141,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto endpoints = server::loadRuntimeEndpoints(layout);
-    std::string token;
-    {
-        auto siteStore = server::openSiteStore(layout, SystemClock::instance());
-        server::TokenOptions options;
-        options.agentEndpoints = endpoints->agent;
-        options.enrolEndpoints = endpoints->enrol;
-        options.uses = agents;
-        options.autoAccept = true;
-        options.createdBy = "bench";
-        token = *server::createEnrolmentToken(layout, *siteStore, options);
-    }
+    const std::string token = bench::fleetToken(layout, *endpoints, agents);
 
     // The other agents, in a child: enrolled, connected and heartbeating until told to stop.
     int toChild[2];

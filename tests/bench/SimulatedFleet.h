@@ -19,6 +19,46 @@
 
 namespace yagura::bench {
 
+// A site in `site` for a fleet of `agents` on loopback (wildcard ports), its first admin's
+// password in `passwordFile`, enrolment limits raised for the fleet. False on a failure
+// (reported on stderr).
+inline bool initFleetSite(const std::filesystem::path& site,
+                          const std::filesystem::path& passwordFile, int agents,
+                          int heartbeatSeconds) {
+    server::InitOptions init;
+    init.dataDir = site;
+    init.adminPasswordFile = passwordFile;
+    if (auto result = server::initSite(init, SystemClock::instance()); !result.ok()) {
+        std::fprintf(stderr, "init failed: %s\n", result.error().message.c_str());
+        return false;
+    }
+    server::ServerConfig config;
+    config.agentBind = {"tcp://127.0.0.1:*"};
+    config.enrolBind = {"tcp://127.0.0.1:*"};
+    config.operatorBind = {"tcp://127.0.0.1:*"};
+    config.heartbeatIntervalSeconds = static_cast<std::uint32_t>(heartbeatSeconds);
+    config.enrolBurstPerPeer = static_cast<std::uint32_t>(agents * 2);
+    config.enrolPerMinutePerPeer = static_cast<std::uint32_t>(agents * 60);
+    config.enrolBurstTotal = static_cast<std::uint32_t>(agents * 2);
+    config.enrolPerSecondTotal = static_cast<std::uint32_t>(agents);
+    return server::saveServerConfig({site}, config).ok();
+}
+
+// An auto-accepting enrolment token for `agents` agents of the running site.
+inline std::string fleetToken(const server::SiteLayout& layout,
+                              const server::RuntimeEndpoints& endpoints, int agents) {
+    auto siteStore = server::openSiteStore(layout, SystemClock::instance());
+    if (!siteStore.ok())
+        return {};
+    server::TokenOptions options;
+    options.agentEndpoints = endpoints.agent;
+    options.enrolEndpoints = endpoints.enrol;
+    options.uses = agents;
+    options.autoAccept = true;
+    options.createdBy = "bench";
+    return server::createEnrolmentToken(layout, *siteStore, options).valueOr(std::string());
+}
+
 struct SimulatedFleet {
     std::vector<crypto::CurveKeyPair> keys;
     std::vector<std::unique_ptr<agent::AgentSession>> sessions;

@@ -39,8 +39,8 @@ private slots:
         ServerConnection connection;
         QVERIFY(logIn(connection, site));
         MainWindow window(&connection);
-        for (const auto page : {MainWindow::Page::Vulnerabilities,
-                                MainWindow::Page::Compliance, MainWindow::Page::Exports}) {
+        for (const auto page : {MainWindow::Page::Vulnerabilities, MainWindow::Page::Compliance,
+                                MainWindow::Page::Exports}) {
             auto* view = window.findChild<QWidget*>(MainWindow::pageKey(page) + "View");
             QVERIFY(view);
             auto* sentence = view->findChild<QLabel*>(QStringLiteral("placeholderSentence"));

@@ -19,18 +19,6 @@ using namespace yagura::testing;
 using namespace std::chrono_literals;
 
 namespace {
-template <typename Done>
-bool drive(agent::AgentSession& session, Done done, std::chrono::seconds limit = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (done())
-            return true;
-        if (!session.step(10ms).ok())
-            return false;
-    }
-    return done();
-}
-
 template <typename Done> bool waitFor(Done done, std::chrono::seconds limit = 10s) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -189,12 +177,12 @@ private slots:
         agent::AgentSession session(
             context, config, site.clock(), [] { return proto::Inventory{}; }, {},
             [](const proto::InventorySnapshot&) { return success(); });
-        QVERIFY(drive(session, [&] { return session.policyVersion() == 1; }));
+        QVERIFY(driveSession(session, [&] { return session.policyVersion() == 1; }));
         QCOMPARE(detector.ruleCount(), server::builtinRulePack().size());
         auto admin = site.operatorClient();
         // The applied version reaches the server with the next heartbeat (sent at once).
-        QVERIFY(
-            drive(session, [&] { return agentSummary(*admin, agentId).policy_version() == 1; }));
+        QVERIFY(driveSession(session,
+                             [&] { return agentSummary(*admin, agentId).policy_version() == 1; }));
         QCOMPARE(agentSummary(*admin, agentId).desired_policy_version(), std::uint64_t{1});
 
         // A new group with a copy of the policy, the agent moved into it: pushed, applied.
@@ -206,7 +194,7 @@ private slots:
         move.mutable_move_agents()->add_agent_ids(static_cast<std::uint64_t>(agentId));
         move.mutable_move_agents()->set_group("plant-a");
         QCOMPARE(call(*admin, move).move_agents().agents(0).group(), std::string("plant-a"));
-        QVERIFY(drive(session, [&] { return session.policyVersion() == 2; }));
+        QVERIFY(driveSession(session, [&] { return session.policyVersion() == 2; }));
 
         // An edit that disables one rule: version 3, one rule fewer on the agent.
         auto spec = currentPolicy(*admin, "plant-a").spec();
@@ -220,11 +208,11 @@ private slots:
         spec.add_fim_paths("/srv/plc-projects");
         QCOMPARE(call(*admin, setPolicy("plant-a", spec, 2)).set_policy().policy().version(),
                  std::uint64_t{3});
-        QVERIFY(drive(session, [&] { return session.policyVersion() == 3; }));
+        QVERIFY(driveSession(session, [&] { return session.policyVersion() == 3; }));
         QCOMPARE(detector.ruleCount(), server::builtinRulePack().size() - 1);
         QCOMPARE(policy.spec()->fim_paths(0), std::string("/srv/plc-projects"));
-        QVERIFY(
-            drive(session, [&] { return agentSummary(*admin, agentId).policy_version() == 3; }));
+        QVERIFY(driveSession(session,
+                             [&] { return agentSummary(*admin, agentId).policy_version() == 3; }));
 
         // Offline start: the stored policy applies before any server is reached.
         agent::AgentDetector restarted;

@@ -180,6 +180,21 @@ private:
     std::thread m_thread;
 };
 
+// Steps an agent session (10 ms waits) until `done` holds or `limit` passes; false on a step
+// error or the limit.
+template <typename Session, typename Done>
+bool driveSession(Session& session, Done done,
+                  std::chrono::seconds limit = std::chrono::seconds{20}) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (done())
+            return true;
+        if (!session.step(std::chrono::milliseconds{10}).ok())
+            return false;
+    }
+    return done();
+}
+
 // One request/reply over a raw CURVE DEALER: what a (possibly hostile) peer can send.
 class RawPeer {
 public:
